@@ -1,0 +1,9 @@
+const base = require('./jest.base.config');
+
+/** Unit tier: `*.spec.ts` beside the code, no database. */
+module.exports = {
+  ...base,
+  displayName: 'unit',
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/scripts'],
+  testMatch: ['**/*.spec.ts'],
+};

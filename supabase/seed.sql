@@ -1,0 +1,3 @@
+-- Local seed data: `supabase db reset` runs this after the migrations.
+-- The bus needs no rows to start: every agent registers its presence (agent_instances) and its
+-- event subscriptions (bus_subscriptions) itself when it boots, so this file stays empty on purpose.
