@@ -6,7 +6,7 @@ module.exports = {
   displayName: 'e2e',
   roots: ['<rootDir>/test/e2e'],
   testMatch: ['**/*.test.ts'],
-  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalSetup: '<rootDir>/test/support/e2e-global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 120_000,
   maxWorkers: 1,

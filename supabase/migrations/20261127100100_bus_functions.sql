@@ -67,7 +67,8 @@ create function public.bus_send(messages jsonb)
   language sql volatile set search_path = ''
   as $$
   with input as (
-    select distinct on (m.recipient, coalesce(m.idempotency_key, e.ord::text))
+    -- A key repeated in one batch is one message; a message without a key is always its own.
+    select distinct on (m.recipient, m.idempotency_key, case when m.idempotency_key is null then e.ord end)
       coalesce(m.id, gen_random_uuid()) as id,
       coalesce(m.trace_id, public.bus_new_trace_id()) as trace_id,
       coalesce(m.span_id, public.bus_new_span_id()) as span_id,
@@ -88,7 +89,7 @@ create function public.bus_send(messages jsonb)
       id uuid, trace_id text, span_id text, parent_span_id text, kind text, pattern text,
       sender text, recipient text, correlation_id uuid, payload jsonb, headers jsonb,
       max_attempts integer, available_at timestamptz, deadline_at timestamptz, idempotency_key text)
-    order by m.recipient, coalesce(m.idempotency_key, e.ord::text), e.ord
+    order by m.recipient, m.idempotency_key, case when m.idempotency_key is null then e.ord end, e.ord
   )
   insert into public.agent_messages as am
     (id, trace_id, span_id, parent_span_id, kind, pattern, sender, recipient, correlation_id,
@@ -103,13 +104,13 @@ create function public.bus_send(messages jsonb)
 $$;
 
 -- bus_publish: append facts to bus_events and, in the same transaction, one delivery of kind
--- 'event' per subscribed group (correlation_id = the event's id). An event id seen before is a
--- repeat: nothing is appended and nothing fans out.
+-- 'event' per subscribed group (correlation_id = the event's id). An event id seen before, or
+-- earlier in the same batch, is a repeat: nothing is appended and nothing fans out.
 create function public.bus_publish(events jsonb)
   returns table (id uuid, deliveries integer, duplicate boolean)
   language sql volatile set search_path = ''
   as $$
-  with input as (
+  with given as materialized (
     select
       coalesce(m.id, gen_random_uuid()) as id,
       coalesce(m.trace_id, public.bus_new_trace_id()) as trace_id,
@@ -125,6 +126,9 @@ create function public.bus_publish(events jsonb)
     cross join lateral jsonb_to_record(e.elem) as m(
       id uuid, trace_id text, span_id text, parent_span_id text, type text, source text,
       data jsonb, headers jsonb, max_attempts integer)
+  ),
+  input as (
+    select distinct on (g.id) g.* from given g order by g.id, g.ord
   ),
   appended as (
     insert into public.bus_events as be (id, trace_id, span_id, parent_span_id, type, source, data)
@@ -144,11 +148,12 @@ create function public.bus_publish(events jsonb)
     join public.bus_subscriptions s on s.pattern = i.type
     returning am.correlation_id
   )
-  select i.id,
-         (select count(*) from fanned f where f.correlation_id = i.id)::integer,
-         not exists (select 1 from appended a where a.id = i.id)
-  from input i
-  order by i.ord
+  select g.id,
+         case when g.ord = i.ord then (select count(*) from fanned f where f.correlation_id = g.id) else 0 end::integer,
+         g.ord <> i.ord or not exists (select 1 from appended a where a.id = g.id)
+  from given g
+  join input i on i.id = g.id
+  order by g.ord
 $$;
 
 -- bus_claim: lease up to p_max deliveries for one consumer group. Due queued rows and rows whose

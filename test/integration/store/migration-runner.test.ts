@@ -71,7 +71,7 @@ describe('runMigrations', () => {
       'select version from cogo_meta.schema_migrations order by version desc limit 1',
     );
     expect(rows[0].version).toBe('20261127110000');
-    const half = await pool.query("select to_regclass('public.half') as half");
+    const half = await pool.query<{ half: string | null }>("select to_regclass('public.half') as half");
     expect(half.rows[0].half).toBeNull();
   });
 
