@@ -4,6 +4,6 @@ const base = require('./jest.base.config');
 module.exports = {
   ...base,
   displayName: 'unit',
-  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/scripts'],
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/scripts', '<rootDir>/test/deploy'],
   testMatch: ['**/*.spec.ts'],
 };
