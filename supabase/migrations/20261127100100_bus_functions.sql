@@ -298,6 +298,9 @@ $$;
 
 -- bus_release: graceful shutdown. Leased rows of an instance (all, or p_ids) go back to the queue
 -- at once, without counting the attempt, and their groups are woken.
+-- Because the attempt is handed back, the same instance must not claim again while a released
+-- handler may still finish: it would hold the same fencing token. The transport releases only when
+-- it stops claiming for good (shutdown); another instance is always fenced.
 create function public.bus_release(p_instance text, p_ids uuid[] default null)
   returns integer
   language plpgsql volatile set search_path = ''

@@ -1,14 +1,23 @@
 import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { BUS_DRIVER, BUS_MODULE_OPTIONS } from './bus.constants';
+import { BusClient } from './client/bus.client';
 import type { BusDriver } from './interfaces/bus-driver.interface';
 import type { BusModuleOptions } from './interfaces/bus-module-options.interface';
 import { PresenceService } from './presence/presence.service';
+import { BusServer } from './server/bus.server';
 
-/** Wires the bus driver and this instance's presence into an agent. */
+/**
+ * Wires the bus into an agent: the driver, this instance's presence, a `BusClient` to inject
+ * wherever something is sent, and the `BusServer` that `startAgent` connects as the app's
+ * microservice transport.
+ */
 @Global()
 @Module({})
 export class BusModule implements OnApplicationShutdown {
-  constructor(@Inject(BUS_DRIVER) private readonly driver: BusDriver) {}
+  constructor(
+    @Inject(BUS_DRIVER) private readonly driver: BusDriver,
+    private readonly client: BusClient,
+  ) {}
 
   static forRoot(options: BusModuleOptions): DynamicModule {
     return {
@@ -17,12 +26,36 @@ export class BusModule implements OnApplicationShutdown {
         { provide: BUS_MODULE_OPTIONS, useValue: options },
         { provide: BUS_DRIVER, useFactory: () => options.driver() },
         PresenceService,
+        {
+          provide: BusClient,
+          inject: [BUS_DRIVER],
+          useFactory: (driver: BusDriver) =>
+            new BusClient(driver, {
+              ...options.client,
+              group: options.agent,
+              instanceId: options.instanceId,
+              routes: options.routes,
+            }),
+        },
+        {
+          provide: BusServer,
+          inject: [BUS_DRIVER, PresenceService],
+          useFactory: (driver: BusDriver, presence: PresenceService) =>
+            new BusServer(driver, {
+              ...options.server,
+              group: options.agent,
+              instanceId: options.instanceId,
+              onPatterns: (patterns) => presence.addPatterns(patterns),
+            }),
+        },
       ],
-      exports: [BUS_DRIVER, BUS_MODULE_OPTIONS, PresenceService],
+      exports: [BUS_DRIVER, BUS_MODULE_OPTIONS, PresenceService, BusClient, BusServer],
     };
   }
 
+  /** After the server has drained (Nest closes microservices before this hook). */
   async onApplicationShutdown(): Promise<void> {
+    await this.client.close();
     await this.driver.close();
   }
 }

@@ -1,12 +1,16 @@
-import { type DynamicModule, type INestApplication, Logger } from '@nestjs/common';
+import { type DynamicModule, type INestApplication, Logger, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type AgentName, type AppConfig, ConfigError, loadConfig } from '@cogo/config';
+import { BusExceptionFilter } from '../filters/bus-exception.filter';
+import { BusServer } from '../server/bus.server';
 
 /**
  * Boots one agent process: parses the environment once (a bad value stops the process with one
  * message naming every bad variable), creates the Nest application from the agent's root module,
- * serves HTTP for health and metrics, and shuts down cleanly on SIGTERM/SIGINT — or when the
- * parent that launched it (`npm start`) disappears, so no agent outlives its launcher.
+ * connects the bus transport as a hybrid microservice that inherits the app's global pipe and
+ * filter (so DTOs are validated the same way on HTTP and on the bus), serves HTTP for health and
+ * metrics, and shuts down cleanly on SIGTERM/SIGINT — or when the parent that launched it
+ * (`npm start`) disappears, so no agent outlives its launcher.
  */
 export async function startAgent(
   agent: AgentName,
@@ -26,6 +30,9 @@ export async function startAgent(
   const app = await NestFactory.create(rootModule(config), {
     logger: config.logLevel === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn', 'log'],
   });
+  app.useGlobalPipes(validationPipe());
+  app.useGlobalFilters(new BusExceptionFilter(app.getHttpAdapter()));
+  app.connectMicroservice({ strategy: app.get(BusServer) }, { inheritAppConfig: true });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   if (process.send) {
     process.once('disconnect', () => {
@@ -33,9 +40,15 @@ export async function startAgent(
       void app.close().finally(() => process.exit(0));
     });
   }
+  await app.startAllMicroservices();
   await app.listen(config.port, config.host);
   logger.log(
     `${config.instanceId} ready on http://${config.host}:${config.port} (${config.mode}, bus driver ${config.busDriver})`,
   );
   return app;
+}
+
+/** DTOs are validated strictly everywhere: unknown fields are refused, not silently dropped. */
+export function validationPipe(): ValidationPipe {
+  return new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
 }

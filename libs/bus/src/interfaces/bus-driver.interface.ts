@@ -5,6 +5,7 @@ import type {
   Failure,
   InstancePresence,
   Lease,
+  MessageOutcome,
   OutgoingEvent,
   OutgoingMessage,
   PublishResult,
@@ -40,12 +41,16 @@ export interface BusDriver {
   extend(instanceId: string, leases: readonly Lease[], leaseMs: number): Promise<string[]>;
   release(instanceId: string, ids?: readonly string[]): Promise<number>;
   takeReplies(instanceId: string, max: number): Promise<BusMessage[]>;
+  outcome(ids: readonly string[]): Promise<MessageOutcome[]>;
   subscribe(group: string, patterns: readonly string[]): Promise<void>;
   heartbeat(presence: InstancePresence): Promise<void>;
   deregister(instanceId: string): Promise<void>;
   /** Cheap round trip to the database, for readiness. */
   ping(): Promise<void>;
-  /** Starts delivering wake-ups for these recipients until `close()`; reconnects by itself. */
-  listen(recipients: readonly string[], handlers: WakeupHandlers): Promise<void>;
+  /**
+   * Delivers wake-ups for one recipient (a consumer group, or an instance for its replies) until
+   * the returned function is called or the driver closes. Reconnects by itself.
+   */
+  listen(recipient: string, handlers: WakeupHandlers): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

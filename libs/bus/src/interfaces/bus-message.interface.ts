@@ -125,3 +125,13 @@ export interface InstancePresence {
   readonly pid?: number;
   readonly meta?: Readonly<Record<string, unknown>>;
 }
+
+/** Where a message stands (`bus_outcome`). */
+export interface MessageOutcome {
+  readonly id: string;
+  readonly kind: MessageKind;
+  readonly status: MessageStatus;
+  readonly result: unknown;
+  readonly error: BusErrorPayload | null;
+  readonly completedAt: Date | null;
+}

@@ -8,6 +8,7 @@ import type {
   Failure,
   InstancePresence,
   Lease,
+  MessageOutcome,
   MessageStatus,
   OutgoingEvent,
   OutgoingMessage,
@@ -40,8 +41,9 @@ export interface PostgresDriverOptions {
 export class PostgresDriver implements BusDriver {
   readonly name = 'postgres';
   private readonly pool: Pool;
-  private listener?: Client;
-  private listening?: { recipients: readonly string[]; handlers: WakeupHandlers };
+  private readonly listeners = new Map<string, WakeupHandlers>();
+  private connection?: ListenConnection;
+  private connecting?: Promise<void>;
   private keepAliveTimer?: NodeJS.Timeout;
   private reconnectTimer?: NodeJS.Timeout;
   private reconnectAttempt = 0;
@@ -140,6 +142,26 @@ export class PostgresDriver implements BusDriver {
     return rows.map(toBusMessage);
   }
 
+  async outcome(ids: readonly string[]): Promise<MessageOutcome[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.rows<{
+      id: string;
+      kind: MessageOutcome['kind'];
+      status: MessageStatus;
+      result: unknown;
+      error: MessageOutcome['error'];
+      completed_at: Date | null;
+    }>('select * from public.bus_outcome($1::uuid[])', [[...ids]]);
+    return rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      status: row.status,
+      result: row.result,
+      error: row.error,
+      completedAt: row.completed_at,
+    }));
+  }
+
   async subscribe(group: string, patterns: readonly string[]): Promise<void> {
     if (patterns.length === 0) return;
     await this.rows('select public.bus_subscribe($1, $2::text[])', [group, [...patterns]]);
@@ -166,18 +188,34 @@ export class PostgresDriver implements BusDriver {
     await this.rows('select 1');
   }
 
-  async listen(recipients: readonly string[], handlers: WakeupHandlers): Promise<void> {
-    this.listening = { recipients: [...recipients], handlers };
-    await this.connectListener();
+  async listen(recipient: string, handlers: WakeupHandlers): Promise<() => Promise<void>> {
+    this.listeners.set(recipient, handlers);
+    const connection = this.connection;
+    if (connection) {
+      await this.listenOn(connection, recipient).catch((error: unknown) =>
+        this.dropListener(connection, `listen failed: ${messageOf(error)}`),
+      );
+    } else {
+      handlers.onState('connecting');
+      await this.connectListener();
+    }
+    return async () => {
+      this.listeners.delete(recipient);
+      const current = this.connection;
+      if (current?.channels.delete(recipient)) {
+        await current.client.query(`unlisten "${wakeupChannel(recipient)}"`).catch(() => undefined);
+      }
+    };
   }
 
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.reconnectTimer);
     clearInterval(this.keepAliveTimer);
-    const listener = this.listener;
-    this.listener = undefined;
-    await listener?.end().catch(() => undefined);
+    const connection = this.connection;
+    this.connection = undefined;
+    if (connection) connection.lost = true;
+    await connection?.client.end().catch(() => undefined);
     await this.pool.end().catch(() => undefined);
   }
 
@@ -186,14 +224,25 @@ export class PostgresDriver implements BusDriver {
     return result.rows;
   }
 
+  /** LISTENs one recipient on a live connection, then tells its handlers that wake-ups flow. */
+  private async listenOn(connection: ListenConnection, recipient: string): Promise<void> {
+    if (connection.channels.has(recipient)) return;
+    await connection.client.query(`listen "${wakeupChannel(recipient)}"`);
+    connection.channels.add(recipient);
+    this.listeners.get(recipient)?.onState('live');
+  }
+
   /**
-   * (Re)connects the LISTEN session. 'live' is reported only after every LISTEN has returned, so
-   * the consumer's catch-up claim cannot miss a notification sent in between.
+   * (Re)connects the LISTEN session. 'live' is reported per recipient only after its LISTEN has
+   * returned, so the consumer's catch-up claim cannot miss a notification sent in between.
    */
-  private async connectListener(): Promise<void> {
-    const listening = this.listening;
-    if (!listening || this.closed) return;
-    listening.handlers.onState('connecting');
+  private connectListener(): Promise<void> {
+    this.connecting ??= this.openListener().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  private async openListener(): Promise<void> {
+    if (this.closed) return;
     const client = new Client({
       connectionString: this.options.connectionString,
       application_name: `${this.options.applicationName ?? 'cogo'}:listen`,
@@ -201,60 +250,72 @@ export class PostgresDriver implements BusDriver {
       keepAlive: true,
       query_timeout: this.options.keepAliveTimeoutMs ?? 5_000,
     });
-    let failed = false;
-    const lose = (reason: string): void => {
-      if (failed) return;
-      failed = true;
-      this.dropListener(client, reason);
-    };
+    const connection: ListenConnection = { client, channels: new Set(), lost: false };
+    const lose = (reason: string): void => this.dropListener(connection, reason);
     client.on('error', (error) => lose(error.message));
     client.on('end', () => lose('connection ended'));
     client.on('notification', (notification) => {
-      if (notification.channel.startsWith('bus:')) listening.handlers.onWake(notification.channel.slice(4));
+      if (!notification.channel.startsWith('bus:')) return;
+      const recipient = notification.channel.slice(4);
+      this.listeners.get(recipient)?.onWake(recipient);
     });
     try {
       await client.connect();
-      for (const recipient of listening.recipients) {
-        await client.query(`listen "${wakeupChannel(recipient)}"`);
+      this.connection = connection;
+      // Recipients may be added while this loop awaits: keep going until all are listened.
+      for (let pending = this.unlistened(connection); pending.length > 0; pending = this.unlistened(connection)) {
+        for (const recipient of pending) await this.listenOn(connection, recipient);
       }
     } catch (error) {
-      lose(`cannot connect to ${redactConnectionString(this.options.connectionString)}: ${messageOf(error)}`);
+      lose(`cannot listen on ${redactConnectionString(this.options.connectionString)}: ${messageOf(error)}`);
       return;
     }
-    if (failed || this.closed) {
-      await client.end().catch(() => undefined);
-      return;
-    }
-    this.listener = client;
+    if (connection.lost || this.closed) return;
     this.reconnectAttempt = 0;
-    this.startKeepAlive(client, lose);
-    listening.handlers.onState('live');
+    this.startKeepAlive(connection, lose);
   }
 
-  private startKeepAlive(client: Client, lose: (reason: string) => void): void {
+  private unlistened(connection: ListenConnection): string[] {
+    return [...this.listeners.keys()].filter((recipient) => !connection.channels.has(recipient));
+  }
+
+  private startKeepAlive(connection: ListenConnection, lose: (reason: string) => void): void {
     clearInterval(this.keepAliveTimer);
     this.keepAliveTimer = setInterval(() => {
-      client.query('select 1').catch((error: unknown) => lose(`keep-alive failed: ${messageOf(error)}`));
+      connection.client.query('select 1').catch((error: unknown) => lose(`keep-alive failed: ${messageOf(error)}`));
     }, this.options.keepAliveMs ?? 10_000);
     this.keepAliveTimer.unref();
   }
 
-  private dropListener(client: Client, reason: string): void {
-    clearInterval(this.keepAliveTimer);
-    if (this.listener === client) this.listener = undefined;
-    client.removeAllListeners('notification');
-    client.on('error', () => undefined);
-    void client.end().catch(() => undefined);
-    if (this.closed || !this.listening) return;
-    this.listening.handlers.onState('down', reason);
+  private dropListener(connection: ListenConnection, reason: string): void {
+    if (connection.lost) return;
+    connection.lost = true;
+    if (this.connection === connection) {
+      this.connection = undefined;
+      clearInterval(this.keepAliveTimer);
+    }
+    connection.client.removeAllListeners('notification');
+    connection.client.on('error', () => undefined);
+    void connection.client.end().catch(() => undefined);
+    if (this.closed) return;
+    for (const handlers of this.listeners.values()) handlers.onState('down', reason);
     const initial = this.options.reconnectInitialMs ?? 100;
     const max = this.options.reconnectMaxMs ?? 5_000;
     const backoff = Math.min(max, initial * 2 ** this.reconnectAttempt);
     this.reconnectAttempt += 1;
     const wait = backoff / 2 + Math.random() * (backoff / 2);
     clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = setTimeout(() => void this.connectListener(), wait);
+    this.reconnectTimer = setTimeout(() => {
+      for (const handlers of this.listeners.values()) handlers.onState('connecting');
+      void this.connectListener();
+    }, wait);
   }
+}
+
+interface ListenConnection {
+  readonly client: Client;
+  readonly channels: Set<string>;
+  lost: boolean;
 }
 
 function messageOf(error: unknown): string {

@@ -1,0 +1,11 @@
+export {
+  childSpan,
+  formatTraceparent,
+  isSpanId,
+  isTraceId,
+  newSpanId,
+  newTraceId,
+  parseTraceparent,
+  type TraceContext,
+} from './trace-context';
+export { currentTrace, runWithTrace } from './trace-storage';
