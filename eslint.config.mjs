@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.cogo/', 'reports/', 'coverage/', 'supabase/functions/'] },
+  { ignores: ['dist/', 'dist-test/', 'node_modules/', '.cogo/', 'reports/', 'coverage/', 'supabase/functions/'] },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     extends: [js.configs.recommended],

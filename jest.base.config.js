@@ -21,5 +21,5 @@ module.exports = {
   moduleNameMapper: {
     '^@cogo/(.*)$': '<rootDir>/libs/$1/src',
   },
-  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.cogo/'],
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/dist-test/', '<rootDir>/.cogo/'],
 };

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,6 +17,7 @@ declare global {
  * migrates a template database once; test files clone it, which takes milliseconds.
  */
 export default async function globalSetup(): Promise<void> {
+  compileTestProcesses();
   const root = mkdtempSync(join(tmpdir(), 'cogo-test-pg-'));
   // As root, the server runs as the `postgres` OS user, which must be able to enter this folder.
   chmodSync(root, 0o755);
@@ -40,4 +42,14 @@ export default async function globalSetup(): Promise<void> {
     await pool.end();
   }
   writeTestCluster({ adminUrl: postgres.url(), templateDatabase: TEMPLATE, dataDir, pid: postgres.pid ?? 0 });
+}
+
+/** Test processes (the bus fixture worker) run as real Node processes: compile them with the libs. */
+function compileTestProcesses(): void {
+  const root = resolve(__dirname, '../..');
+  execFileSync(
+    resolve(root, 'node_modules/.bin/swc'),
+    ['libs', 'test/support', '-d', 'dist-test', '--ignore', '**/*.spec.ts', '--quiet'],
+    { cwd: root, stdio: 'inherit' },
+  );
 }

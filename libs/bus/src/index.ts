@@ -1,4 +1,4 @@
-export { startAgent, validationPipe } from './bootstrap/start-agent';
+export { connectBus, startAgent, validationPipe } from './bootstrap/start-agent';
 export { busOptionsFor } from './bus-agent.options';
 export { BUS_DRIVER, BUS_MODULE_OPTIONS } from './bus.constants';
 export { BusModule } from './bus.module';

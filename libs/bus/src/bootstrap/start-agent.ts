@@ -30,9 +30,7 @@ export async function startAgent(
   const app = await NestFactory.create(rootModule(config), {
     logger: config.logLevel === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn', 'log'],
   });
-  app.useGlobalPipes(validationPipe());
-  app.useGlobalFilters(new BusExceptionFilter(app.getHttpAdapter()));
-  app.connectMicroservice({ strategy: app.get(BusServer) }, { inheritAppConfig: true });
+  connectBus(app);
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   if (process.send) {
     process.once('disconnect', () => {
@@ -46,6 +44,17 @@ export async function startAgent(
     `${config.instanceId} ready on http://${config.host}:${config.port} (${config.mode}, bus driver ${config.busDriver})`,
   );
   return app;
+}
+
+/**
+ * Makes `app` a hybrid application on the bus: strict DTO validation and error mapping for HTTP
+ * and bus handlers alike, and the module's `BusServer` as its microservice transport. Start it
+ * with `app.startAllMicroservices()`.
+ */
+export function connectBus(app: INestApplication): void {
+  app.useGlobalPipes(validationPipe());
+  app.useGlobalFilters(new BusExceptionFilter(app.getHttpAdapter()));
+  app.connectMicroservice({ strategy: app.get(BusServer) }, { inheritAppConfig: true });
 }
 
 /** DTOs are validated strictly everywhere: unknown fields are refused, not silently dropped. */
