@@ -141,14 +141,12 @@ describe(evaluateGates.name, () => {
         ...outcomesLasting([10, 10, 10, 10, 10, 10, 10, 10], { pattern: 'execute' }),
       ];
       const report = evaluateGates(aGatesConfig(), healthySamples({ outcomes }));
-      expect(verdictOf(report.verdicts, 'latency_p90_ms')).toMatchObject({
-        value: expect.closeTo(29, 10),
-        status: 'pass',
-      });
-      expect(verdictOf(report.verdicts, 'latency_p90_ms[plan]')).toMatchObject({
-        value: expect.closeTo(181, 10),
-        status: 'fail',
-      });
+      const overall = verdictOf(report.verdicts, 'latency_p90_ms');
+      const plan = verdictOf(report.verdicts, 'latency_p90_ms[plan]');
+      expect(overall.value).toBeCloseTo(29, 10);
+      expect(overall.status).toBe('pass');
+      expect(plan.value).toBeCloseTo(181, 10);
+      expect(plan.status).toBe('fail');
       expect(report.passed).toBe(false);
     });
 
@@ -298,6 +296,12 @@ describe(evaluateGates.name, () => {
     expect(report.verdicts.map((v) => v.family)).toEqual(['failure_rate', 'latency', 'latency']);
     expect(report.passed).toBe(true);
     expect(report.measurements.decisionQuality).toBeUndefined();
+  });
+
+  it('fails a run that judged no gate at all', () => {
+    const report = evaluateGates(aGatesConfig(), healthySamples(), { families: [] });
+    expect(report.verdicts).toEqual([]);
+    expect(report.passed).toBe(false);
   });
 
   it('keeps the measurements behind the verdicts, including patterns without a gate', () => {

@@ -32,7 +32,7 @@ export interface EvaluateGatesOptions {
  * Judges every gate of `config` against `samples`. A gate is `insufficient` when it has fewer
  * samples than its minimum (per-pattern gates: `min_samples.per_pattern`), `pass` when its value is
  * on the right side of the threshold (equal passes), and `fail` otherwise. The run passes only when
- * every gate passes.
+ * at least one gate was judged and every gate passed.
  */
 export function evaluateGates(
   config: GatesConfig,
@@ -117,7 +117,8 @@ export function evaluateGates(
   }
 
   return {
-    passed: verdicts.every((verdict) => verdict.status === 'pass'),
+    // No gate judged is no evidence either: an empty selection fails like an empty window.
+    passed: verdicts.length > 0 && verdicts.every((verdict) => verdict.status === 'pass'),
     configVersion: config.version,
     verdicts,
     measurements,

@@ -68,7 +68,7 @@ export interface GatesMeasurements {
 
 /** The verdict of every gate and of the run. */
 export interface GatesReport {
-  /** True only when every gate passed; any `fail` or `insufficient` fails the run. */
+  /** True only when at least one gate was judged and all passed; any `fail` or `insufficient` fails the run. */
   readonly passed: boolean;
   readonly configVersion: number;
   readonly verdicts: readonly GateVerdict[];
