@@ -1,6 +1,13 @@
 -- The delivery semantics of the bus, one SQL operation per function. Both drivers are thin
 -- callers: `select * from public.bus_claim(...)` (Postgres) or `.rpc('bus_claim', ...)` (Supabase).
 -- Errors are JSON objects {code, message, retryable?, details?}.
+--
+-- Durability: what a sender was told is stored (bus_send, bus_publish) commits synchronously.
+-- Lease bookkeeping (claim, extend, release, fail, complete, taking replies, presence) commits
+-- asynchronously: `set_config('synchronous_commit', 'off', true)` lasts to the end of the caller's
+-- transaction. A crash of the database can lose the last few hundred milliseconds of those
+-- changes, which at-least-once delivery already covers: the message is claimed and run again.
+-- That saves a WAL flush per step of every round trip.
 
 create function public.bus_new_trace_id() returns text
   language sql volatile set search_path = ''
@@ -31,34 +38,29 @@ create trigger agent_messages_wake_recipients
   referencing new table as inserted
   for each statement execute function public.bus_notify_inserted();
 
--- Every request that reaches a final state answers its sender exactly once, whichever path got it
--- there (completion, failure, dead letter, expiry, or an operator's update).
-create function public.bus_reply_on_final() returns trigger
-  language plpgsql set search_path = ''
+-- Every request that reaches a final state answers its sender exactly once: each function that
+-- ends requests (bus_complete_many, bus_fail, bus_claim, bus_cancel) passes them here, in the same
+-- statement batch. One set-based insert per call, so one wake-up per recipient.
+create function public.bus_reply_to(p_finished public.agent_messages[])
+  returns integer
+  language sql volatile set search_path = ''
   as $$
-begin
-  insert into public.agent_messages
-    (trace_id, span_id, parent_span_id, kind, pattern, sender, recipient, correlation_id,
-     payload, headers, error, max_attempts)
-  values
-    (new.trace_id, public.bus_new_span_id(), new.span_id, 'reply', new.pattern,
-     coalesce(new.claimed_by, new.recipient), new.sender, new.id,
-     case when new.status = 'done' then coalesce(new.result, 'null'::jsonb) else 'null'::jsonb end,
-     jsonb_build_object('outcome', new.status),
-     case when new.status = 'done' then null
-          else coalesce(new.error, jsonb_build_object('code', 'FAILED', 'message', 'The request failed without an error.')) end,
-     1);
-  return null;
-end
+  with sent as (
+    insert into public.agent_messages
+      (trace_id, span_id, parent_span_id, kind, pattern, sender, recipient, correlation_id,
+       payload, headers, error, max_attempts)
+    select r.trace_id, public.bus_new_span_id(), r.span_id, 'reply', r.pattern,
+           coalesce(r.claimed_by, r.recipient), r.sender, r.id,
+           case when r.status = 'done' then coalesce(r.result, 'null'::jsonb) else 'null'::jsonb end,
+           jsonb_build_object('outcome', r.status),
+           case when r.status = 'done' then null
+                else coalesce(r.error, jsonb_build_object('code', 'FAILED', 'message', 'The request failed without an error.')) end,
+           1
+    from unnest(p_finished) as r
+    where r.kind = 'request' and r.status in ('done', 'failed', 'dead', 'expired')
+    returning 1)
+  select count(*)::integer from sent
 $$;
-
-create trigger agent_messages_reply_on_final
-  after update of status on public.agent_messages
-  for each row
-  when (new.kind = 'request'
-        and old.status in ('queued', 'claimed')
-        and new.status in ('done', 'failed', 'dead', 'expired'))
-  execute function public.bus_reply_on_final();
 
 -- bus_send: enqueue requests (or events addressed to one group). Idempotent per recipient on
 -- idempotency_key: a repeat returns the first message (duplicate = true) and creates nothing.
@@ -166,12 +168,14 @@ create function public.bus_claim(
   p_max integer default 10,
   p_lease_ms integer default 30000)
   returns setof public.agent_messages
-  language sql volatile set search_path = ''
+  language plpgsql volatile set search_path = ''
   as $$
+declare
+  settled public.agent_messages[];
+begin
+  perform set_config('synchronous_commit', 'off', true);
   with due as materialized (
-    select m.id,
-           coalesce(m.deadline_at <= now(), false) as past_deadline,
-           false as exhausted
+    select m.id, coalesce(m.deadline_at <= now(), false) as past_deadline, false as exhausted
     from public.agent_messages m
     where m.recipient = p_recipient and m.status = 'queued' and m.available_at <= now()
       and m.kind <> 'reply'
@@ -180,8 +184,7 @@ create function public.bus_claim(
     for update skip locked
   ),
   lapsed as materialized (
-    select m.id,
-           coalesce(m.deadline_at <= now(), false) as past_deadline,
+    select m.id, coalesce(m.deadline_at <= now(), false) as past_deadline,
            m.attempts >= m.max_attempts as exhausted
     from public.agent_messages m
     where m.recipient = p_recipient and m.status = 'claimed' and m.lease_until < now()
@@ -193,38 +196,35 @@ create function public.bus_claim(
     (select * from lapsed) union all (select * from due)
     limit greatest(p_max, 0)
   ),
-  expired as (
+  updated as (
     update public.agent_messages m
-    set status = 'expired', completed_at = now(), lease_until = null,
-        error = jsonb_build_object(
-          'code', 'DEADLINE_EXCEEDED',
-          'message', 'The deadline passed before a worker could run this message, so it was not run. Send it again with a later deadline if it is still wanted.',
-          'retryable', false)
+    set status = case when p.past_deadline then 'expired' when p.exhausted then 'dead' else 'claimed' end,
+        attempts = case when p.past_deadline or p.exhausted then m.attempts else m.attempts + 1 end,
+        claimed_by = case when p.past_deadline or p.exhausted then m.claimed_by else p_instance end,
+        claimed_at = case when p.past_deadline or p.exhausted then m.claimed_at else now() end,
+        lease_until = case when p.past_deadline or p.exhausted then null
+                           else now() + make_interval(secs => p_lease_ms / 1000.0) end,
+        completed_at = case when p.past_deadline or p.exhausted then now() end,
+        error = case
+          when p.past_deadline then jsonb_build_object(
+            'code', 'DEADLINE_EXCEEDED',
+            'message', 'The deadline passed before a worker could run this message, so it was not run. Send it again with a later deadline if it is still wanted.',
+            'retryable', false)
+          when p.exhausted then jsonb_build_object(
+            'code', 'LEASE_EXPIRED',
+            'message', format('No worker finished this message within its lease in %s attempts (last holder %s); it is dead-lettered. Check that worker''s logs for a crash or a handler that outlives its lease.', m.attempts, m.claimed_by),
+            'retryable', false,
+            'details', jsonb_build_object('previous_error', m.error))
+          else m.error end
     from picked p
-    where m.id = p.id and p.past_deadline
-    returning m.id
-  ),
-  buried as (
-    update public.agent_messages m
-    set status = 'dead', completed_at = now(), lease_until = null,
-        error = jsonb_build_object(
-          'code', 'LEASE_EXPIRED',
-          'message', format('No worker finished this message within its lease in %s attempts (last holder %s); it is dead-lettered. Check that worker''s logs for a crash or a handler that outlives its lease.', m.attempts, m.claimed_by),
-          'retryable', false,
-          'details', jsonb_build_object('previous_error', m.error))
-    from picked p
-    where m.id = p.id and p.exhausted and not p.past_deadline
-    returning m.id
-  ),
-  claimed as (
-    update public.agent_messages m
-    set status = 'claimed', attempts = m.attempts + 1, claimed_by = p_instance,
-        claimed_at = now(), lease_until = now() + make_interval(secs => p_lease_ms / 1000.0)
-    from picked p
-    where m.id = p.id and not p.past_deadline and not p.exhausted
+    where m.id = p.id
     returning m.*
   )
-  select * from claimed
+  select coalesce(array_agg(u), '{}') into settled from updated u;
+
+  perform public.bus_reply_to(array(select r from unnest(settled) r where r.status <> 'claimed'));
+  return query select * from unnest(settled) r where r.status = 'claimed';
+end
 $$;
 
 -- bus_complete_many: finish leased deliveries, fenced on (claimed_by, attempts): a worker whose
@@ -232,14 +232,25 @@ $$;
 -- same transaction. Returns the ids that were accepted.
 create function public.bus_complete_many(p_instance text, p_completions jsonb)
   returns table (id uuid)
-  language sql volatile set search_path = ''
+  language plpgsql volatile set search_path = ''
   as $$
-  update public.agent_messages m
-  set status = 'done', completed_at = now(), lease_until = null,
-      result = case when m.kind = 'request' then coalesce(c.reply, 'null'::jsonb) end
-  from jsonb_to_recordset(p_completions) as c(id uuid, attempt integer, reply jsonb)
-  where m.id = c.id and m.status = 'claimed' and m.claimed_by = p_instance and m.attempts = c.attempt
-  returning m.id
+declare
+  finished public.agent_messages[];
+begin
+  perform set_config('synchronous_commit', 'off', true);
+  with done as (
+    update public.agent_messages m
+    set status = 'done', completed_at = now(), lease_until = null,
+        result = case when m.kind = 'request' then coalesce(c.reply, 'null'::jsonb) end
+    from jsonb_to_recordset(p_completions) as c(id uuid, attempt integer, reply jsonb)
+    where m.id = c.id and m.status = 'claimed' and m.claimed_by = p_instance and m.attempts = c.attempt
+    returning m.*
+  )
+  select coalesce(array_agg(d), '{}') into finished from done d;
+
+  perform public.bus_reply_to(finished);
+  return query select f.id from unnest(finished) f;
+end
 $$;
 
 create function public.bus_complete(p_id uuid, p_instance text, p_attempt integer, p_reply jsonb default null)
@@ -262,8 +273,12 @@ create function public.bus_fail(
   p_retryable boolean default true,
   p_retry_base_ms integer default 1000)
   returns table (status text, available_at timestamptz, attempts integer)
-  language sql volatile set search_path = ''
+  language plpgsql volatile set search_path = ''
   as $$
+declare
+  failed public.agent_messages;
+begin
+  perform set_config('synchronous_commit', 'off', true);
   with target as (
     select m.id, (p_retryable and m.attempts < m.max_attempts) as retry,
            least(300000.0, greatest(p_retry_base_ms, 0) * power(2, m.attempts - 1)) * (0.5 + random() * 0.5) as backoff_ms
@@ -280,7 +295,16 @@ create function public.bus_fail(
       error = coalesce(p_error, jsonb_build_object('code', 'FAILED', 'message', 'The handler failed without an error.'))
   from target t
   where m.id = t.id
-  returning m.status, m.available_at, m.attempts
+  returning m.* into failed;
+
+  if failed.id is null then
+    return;
+  end if;
+  if failed.status <> 'queued' then
+    perform public.bus_reply_to(array[failed]);
+  end if;
+  return query select failed.status, failed.available_at, failed.attempts;
+end
 $$;
 
 -- bus_extend: lease heartbeat for long handlers; p_leases is [{id, attempt}]. Returns what was
@@ -289,6 +313,7 @@ create function public.bus_extend(p_instance text, p_leases jsonb, p_lease_ms in
   returns table (id uuid, lease_until timestamptz)
   language sql volatile set search_path = ''
   as $$
+  select set_config('synchronous_commit', 'off', true);
   update public.agent_messages m
   set lease_until = now() + make_interval(secs => p_lease_ms / 1000.0)
   from jsonb_to_recordset(p_leases) as l(id uuid, attempt integer)
@@ -308,6 +333,7 @@ create function public.bus_release(p_instance text, p_ids uuid[] default null)
 declare
   released integer;
 begin
+  perform set_config('synchronous_commit', 'off', true);
   with back as (
     update public.agent_messages m
     set status = 'queued', claimed_by = null, claimed_at = null, lease_until = null,
@@ -326,12 +352,35 @@ begin
 end
 $$;
 
+-- bus_cancel: an operator ends messages that should not run (or finish) any more. A request
+-- answers its sender with the reason; a running handler's late result is refused by fencing.
+create function public.bus_cancel(p_ids uuid[], p_reason text default 'cancelled by an operator')
+  returns integer
+  language plpgsql volatile set search_path = ''
+  as $$
+declare
+  cancelled public.agent_messages[];
+begin
+  with ended as (
+    update public.agent_messages m
+    set status = 'failed', completed_at = now(), lease_until = null,
+        error = jsonb_build_object('code', 'CANCELLED', 'message', p_reason, 'retryable', false)
+    where m.id = any (p_ids) and m.status in ('queued', 'claimed') and m.kind <> 'reply'
+    returning m.*
+  )
+  select coalesce(array_agg(e), '{}') into cancelled from ended e;
+  perform public.bus_reply_to(cancelled);
+  return coalesce(array_length(cancelled, 1), 0);
+end
+$$;
+
 -- bus_take_replies: a requesting instance collects the replies addressed to it. A reply has no
 -- handler to retry, so taking it is final.
 create function public.bus_take_replies(p_instance text, p_max integer default 100)
   returns setof public.agent_messages
   language sql volatile set search_path = ''
   as $$
+  select set_config('synchronous_commit', 'off', true);
   update public.agent_messages m
   set status = 'done', attempts = 1, claimed_by = p_instance, claimed_at = now(), completed_at = now()
   where m.id in (
@@ -380,6 +429,7 @@ create function public.bus_heartbeat(
   returns timestamptz
   language sql volatile set search_path = ''
   as $$
+  select set_config('synchronous_commit', 'off', true);
   insert into public.agent_instances as ai
     (instance_id, agent, capabilities, patterns, version, host, pid, meta)
   values (p_instance, p_agent, p_capabilities, p_patterns, p_version, p_host, p_pid, coalesce(p_meta, '{}'))
@@ -394,6 +444,7 @@ create function public.bus_deregister(p_instance text)
   returns boolean
   language sql volatile set search_path = ''
   as $$
+  select set_config('synchronous_commit', 'off', true);
   with gone as (delete from public.agent_instances where instance_id = p_instance returning 1)
   select exists (select 1 from gone)
 $$;
