@@ -1,0 +1,48 @@
+export {
+  CodeSpecDto,
+  SPEC_TYPES,
+  SpecExampleDto,
+  SpecFunctionDto,
+  SpecParameterDto,
+  type SpecType,
+} from './dto/code-spec.dto';
+export { DispatchErrorCode, DispatchRequestDto, type DispatchResult } from './dto/dispatch.dto';
+export {
+  ExecuteRequestDto,
+  IntakeRequestDto,
+  PlanRequestDto,
+  StateRequestDto,
+  WORKFLOW_TEMPLATES,
+  type ExecuteAccepted,
+  type Plan,
+  type PlanStep,
+  type RejectedAlternative,
+  type RunState,
+  type RunStatus,
+  type StepState,
+  type StepStatus,
+  type WorkflowTemplate,
+} from './dto/orchestrator.dto';
+export {
+  CodegenGenerateDto,
+  GENERATORS,
+  IndexRepositoryDto,
+  WorkspaceDto,
+  type CodegenResult,
+  type CompileResult,
+  type Diagnostic,
+  type GeneratorName,
+  type IndexResult,
+  type TestCaseResult,
+  type TestRunResult,
+} from './dto/worker.dto';
+export {
+  BUS_ROUTES,
+  CAPABILITIES,
+  Capabilities,
+  Events,
+  Patterns,
+  type Capability,
+  type EventType,
+  type Pattern,
+} from './patterns';

@@ -1,0 +1,10 @@
+export { RealtimeTestServer, type RealtimeTestServerOptions } from './realtime-test-server';
+export type { FrameRecord, FrameDirection, RealtimeCounters } from './frame-log';
+export type { PhoenixMessage, PhoenixVsn } from './phoenix-serializer';
+export type { ChangeData, ChangeColumn } from './postgres-changes-feed';
+export type { DatabaseRole } from './api-key-ring';
+export { ChannelProbe, type ChangeRow, type InsertBinding } from './channel-probe';
+export { createSupabaseTestClient, closeSupabaseTestClient } from './supabase-test-client';
+export { sendBusMessage, type BusMessageFields } from './bus-message.fixture';
+export { eventually } from './eventually';
+export { RawPhoenixClient, type RawFrame, type HandshakeRefusal } from './raw-phoenix-client';
