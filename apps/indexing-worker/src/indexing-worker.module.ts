@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { BusModule, busOptionsFor } from '@cogo/bus';
 import { type AppConfig, ConfigModule } from '@cogo/config';
+import { BUS_ROUTES } from '@cogo/contracts';
 import { HealthModule } from '@cogo/telemetry';
 
 /** Indexes a source tree into Postgres. */
@@ -11,7 +12,7 @@ export class IndexingWorkerModule {
       module: IndexingWorkerModule,
       imports: [
         ConfigModule.forRoot(config),
-        BusModule.forRoot(busOptionsFor(config, ['index.repository'])),
+        BusModule.forRoot({ ...busOptionsFor(config, ['index.repository']), routes: BUS_ROUTES }),
         HealthModule,
       ],
     };

@@ -5,3 +5,4 @@ export { MigrationError } from './errors/migration.error';
 export { readMigrationFiles, type MigrationFile } from './migrations/migration-file';
 export { runMigrations, type MigrationRunOptions, type MigrationRunResult } from './migrations/migration-runner';
 export { createPgPool, redactConnectionString, type PgPoolOptions } from './pool/pg-pool.factory';
+export { PG_POOL, StoreModule } from './nest/store.module';
