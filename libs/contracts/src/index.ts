@@ -1,3 +1,6 @@
+// DTO decorators store their metadata with the Reflect API; load it wherever the contracts are used.
+import 'reflect-metadata';
+
 export {
   CodeSpecDto,
   SPEC_TYPES,
@@ -7,6 +10,7 @@ export {
   type SpecType,
 } from './dto/code-spec.dto';
 export { DispatchErrorCode, DispatchRequestDto, type DispatchResult } from './dto/dispatch.dto';
+export type { CogoWorkerStatus, IntegrationStatus, LlmStatus } from './dto/integration-status.dto';
 export {
   ExecuteRequestDto,
   IntakeRequestDto,
@@ -21,6 +25,7 @@ export {
   type RunStatus,
   type StepState,
   type StepStatus,
+  type TemplateInfo,
   type WorkflowTemplate,
 } from './dto/orchestrator.dto';
 export {
@@ -28,6 +33,7 @@ export {
   GENERATORS,
   IndexRepositoryDto,
   WorkspaceDto,
+  type CodegenCompletedEvent,
   type CodegenResult,
   type CompileResult,
   type Diagnostic,

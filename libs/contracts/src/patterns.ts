@@ -9,6 +9,10 @@ export const Patterns = {
   OrchestratorExecute: 'orchestrator.execute',
   /** Orchestrator: where a workflow run stands. */
   OrchestratorState: 'orchestrator.state',
+  /** Orchestrator: the workflow templates it can run, with their steps and input. */
+  OrchestratorTemplates: 'orchestrator.templates',
+  /** Orchestrator: the quality-gate verdict of one run's trace. */
+  OrchestratorGate: 'orchestrator.gate',
   /** Orchestrator: an external intent from the Edge Function (plan + execute). */
   OrchestratorIntake: 'orchestrator.intake',
   /** Executor-dispatcher: run one capability on a live agent that declared it. */

@@ -9,3 +9,4 @@ export {
   type TraceContext,
 } from './trace-context';
 export { currentTrace, runWithTrace } from './trace-storage';
+export { TraceMiddleware } from './http/trace.middleware';

@@ -128,3 +128,11 @@ export class IntakeRequestDto {
   @IsObject()
   caller?: Record<string, unknown>;
 }
+
+/** Answer of `orchestrator.templates`. */
+export interface TemplateInfo {
+  readonly name: WorkflowTemplate;
+  readonly description: string;
+  readonly input: Readonly<Record<string, string>>;
+  readonly steps: readonly { name: string; capability: string }[];
+}

@@ -27,6 +27,15 @@ export interface CodegenResult {
   readonly files: readonly { path: string; bytes: number; sha256: string }[];
 }
 
+/** Data of the `codegen.completed` event, published once the workspace is written. */
+export interface CodegenCompletedEvent {
+  /** Relative to ARTIFACTS_BASE: `<trace_id>/<module>`. */
+  readonly workspace: string;
+  readonly generator: GeneratorName;
+  /** How many files were written. */
+  readonly files: number;
+}
+
 /** `build.compile` and `test.run`. */
 export class WorkspaceDto {
   @IsString()

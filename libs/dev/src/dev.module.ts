@@ -1,0 +1,30 @@
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { TraceMiddleware } from '@cogo/tracing';
+import { ArtifactsMiddleware } from './controllers/artifacts.middleware';
+import { BusGateway } from './controllers/bus-gateway';
+import { IntegrationDevController } from './controllers/integration-dev.controller';
+import { OrchestratorDevController } from './controllers/orchestrator-dev.controller';
+import { PipelineDevController } from './controllers/pipeline-dev.controller';
+import { WorkflowsDevController } from './controllers/workflows-dev.controller';
+import { DEV_MODULE_OPTIONS, type DevModuleOptions } from './dev-module.options';
+
+/**
+ * Every developer-only HTTP endpoint: `/api/*` and `/artifacts/*`. Imported only in development
+ * mode; in production the module is not loaded, so none of these routes exists. The controllers
+ * are thin HTTP adapters over bus requests to the agents.
+ */
+@Module({})
+export class DevModule implements NestModule {
+  static register(options: DevModuleOptions): DynamicModule {
+    return {
+      module: DevModule,
+      controllers: [OrchestratorDevController, WorkflowsDevController, PipelineDevController, IntegrationDevController],
+      providers: [BusGateway, ArtifactsMiddleware, { provide: DEV_MODULE_OPTIONS, useValue: options }],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(TraceMiddleware).forRoutes('api/*path');
+    consumer.apply(ArtifactsMiddleware).forRoutes('artifacts/*path');
+  }
+}
