@@ -3,6 +3,7 @@ import { BUS_DRIVER, BUS_MODULE_OPTIONS } from './bus.constants';
 import { BusClient } from './client/bus.client';
 import type { BusDriver } from './interfaces/bus-driver.interface';
 import type { BusModuleOptions } from './interfaces/bus-module-options.interface';
+import { BUS_OBSERVER, type BusObserver } from './interfaces/bus-observer.interface';
 import { PresenceService } from './presence/presence.service';
 import { BusServer } from './server/bus.server';
 
@@ -28,10 +29,11 @@ export class BusModule implements OnApplicationShutdown {
         PresenceService,
         {
           provide: BusClient,
-          inject: [BUS_DRIVER],
-          useFactory: (driver: BusDriver) =>
+          inject: [BUS_DRIVER, { token: BUS_OBSERVER, optional: true }],
+          useFactory: (driver: BusDriver, observer?: BusObserver) =>
             new BusClient(driver, {
               ...options.client,
+              observer,
               group: options.agent,
               instanceId: options.instanceId,
               routes: options.routes,
@@ -39,10 +41,11 @@ export class BusModule implements OnApplicationShutdown {
         },
         {
           provide: BusServer,
-          inject: [BUS_DRIVER, PresenceService],
-          useFactory: (driver: BusDriver, presence: PresenceService) =>
+          inject: [BUS_DRIVER, PresenceService, { token: BUS_OBSERVER, optional: true }],
+          useFactory: (driver: BusDriver, presence: PresenceService, observer?: BusObserver) =>
             new BusServer(driver, {
               ...options.server,
+              observer,
               group: options.agent,
               instanceId: options.instanceId,
               onPatterns: (patterns) => presence.addPatterns(patterns),

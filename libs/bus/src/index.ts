@@ -23,3 +23,4 @@ export { PresenceService } from './presence/presence.service';
 export { BusRecord, type BusRecordOptions } from './record/bus-record';
 export { BusRecordBuilder } from './record/bus-record.builder';
 export { BusServer, type BusServerOptions, type BusServerStatus } from './server/bus.server';
+export { BUS_OBSERVER, type BusObserver, type SettledOutcome } from './interfaces/bus-observer.interface';

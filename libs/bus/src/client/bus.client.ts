@@ -8,6 +8,7 @@ import { PayloadTooLargeException } from '../errors/payload-too-large.exception'
 import { RemoteErrorException } from '../errors/remote-error.exception';
 import { RequestTimeoutException } from '../errors/request-timeout.exception';
 import type { BusDriver, WakeupState } from '../interfaces/bus-driver.interface';
+import type { BusObserver } from '../interfaces/bus-observer.interface';
 import type {
   BusMessage,
   OutgoingEvent,
@@ -32,6 +33,8 @@ export interface BusClientOptions {
   readonly maxPayloadBytes?: number;
   /** Backstop for lost reply wake-ups while requests are waiting. */
   readonly pollIntervalMs?: number;
+  /** Metrics hooks. */
+  readonly observer?: BusObserver;
 }
 
 export type BusClientStatus = 'connecting' | 'connected' | 'disconnected' | 'closed';
@@ -115,13 +118,33 @@ export class BusClient extends ClientProxy<Record<never, never>, BusClientStatus
       callback({ err: error, isDisposed: true });
       return () => undefined;
     }
-    const request: PendingRequest = { pattern: message.pattern, sentAt: Date.now(), callback, awaitsOutcome: false };
+    const sentAt = Date.now();
+    const observed = (packet: WritePacket): void => {
+      const outcome = !packet.err
+        ? 'ok'
+        : packet.err instanceof RequestTimeoutException
+          ? 'timeout'
+          : packet.err instanceof RemoteErrorException
+            ? 'remote_error'
+            : 'send_error';
+      try {
+        this.options.observer?.requestFinished?.({
+          pattern: message.pattern,
+          outcome,
+          roundTripMs: Date.now() - sentAt,
+        });
+      } catch {
+        // metrics must never disturb delivery
+      }
+      callback(packet);
+    };
+    const request: PendingRequest = { pattern: message.pattern, sentAt, callback: observed, awaitsOutcome: false };
     let key = message.id;
     this.pending.set(key, request);
     request.timer = setTimeout(() => {
       if (this.pending.get(key) !== request) return;
       this.pending.delete(key);
-      callback({ err: new RequestTimeoutException(message.pattern, key, timeoutMs), isDisposed: true });
+      request.callback({ err: new RequestTimeoutException(message.pattern, key, timeoutMs), isDisposed: true });
     }, timeoutMs);
 
     this.sends.add(message).then(
@@ -139,7 +162,7 @@ export class BusClient extends ClientProxy<Record<never, never>, BusClientStatus
         if (this.pending.get(key) !== request) return;
         clearTimeout(request.timer);
         this.pending.delete(key);
-        callback({ err: error, isDisposed: true });
+        request.callback({ err: error, isDisposed: true });
       },
     );
     return () => {
@@ -163,7 +186,13 @@ export class BusClient extends ClientProxy<Record<never, never>, BusClientStatus
       headers: { ...options.headers, traceparent: formatTraceparent(span) },
       maxAttempts: options.maxAttempts ?? this.options.maxAttempts,
     };
-    return (await this.publishes.add(event)) as T;
+    const result = await this.publishes.add(event);
+    try {
+      this.options.observer?.eventPublished?.({ type: event.type, deliveries: result.deliveries });
+    } catch {
+      // metrics must never disturb delivery
+    }
+    return result as T;
   }
 
   private toRequest(packet: ReadPacket): { message: OutgoingMessage; timeoutMs: number } {

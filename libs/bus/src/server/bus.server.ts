@@ -7,6 +7,7 @@ import { BusErrorCode } from '../errors/bus-error-codes';
 import { toBusError } from '../errors/to-bus-error';
 import type { BusDriver, WakeupState } from '../interfaces/bus-driver.interface';
 import type { BusErrorPayload, BusMessage, Completion } from '../interfaces/bus-message.interface';
+import type { BusObserver, SettledOutcome } from '../interfaces/bus-observer.interface';
 
 export interface BusServerOptions {
   /** Consumer group: the agent name. Every instance of the group competes for its messages. */
@@ -27,6 +28,8 @@ export interface BusServerOptions {
   readonly claimBatchSize?: number;
   /** Told which patterns this server handles once it listens (presence). */
   readonly onPatterns?: (patterns: readonly string[]) => void;
+  /** Metrics hooks. */
+  readonly observer?: BusObserver;
 }
 
 export type BusServerStatus = 'connecting' | 'connected' | 'disconnected' | 'draining' | 'closed';
@@ -39,6 +42,8 @@ type BusServerEvents = {
 interface RunningMessage {
   readonly message: BusMessage;
   readonly abort: AbortController;
+  readonly startedAt: number;
+  outcome?: SettledOutcome;
 }
 
 /**
@@ -68,6 +73,7 @@ export class BusServer extends Server<BusServerEvents, BusServerStatus> implemen
   private stopping = false;
   private closing?: Promise<void>;
   private lastClaimError?: string;
+  private lastStatus?: BusServerStatus;
 
   constructor(
     private readonly driver: BusDriver,
@@ -184,8 +190,16 @@ export class BusServer extends Server<BusServerEvents, BusServerStatus> implemen
 
   private run(message: BusMessage): void {
     const abort = new AbortController();
-    const entry: RunningMessage = { message, abort };
+    const entry: RunningMessage = { message, abort, startedAt: Date.now() };
     this.running.set(message.id, entry);
+    this.observe((observer) =>
+      observer.messageStarted?.({
+        pattern: message.pattern,
+        kind: message.kind,
+        attempt: message.attempts,
+        queueWaitMs: Math.max(0, entry.startedAt - message.availableAt.getTime()),
+      }),
+    );
     const lease: LeaseControl = {
       extend: (leaseMs) => this.extendOne(entry, leaseMs ?? this.leaseMs),
       signal: abort.signal,
@@ -196,6 +210,15 @@ export class BusServer extends Server<BusServerEvents, BusServerStatus> implemen
       .catch((error: unknown) => this.reportError(`settling message ${message.id} failed`, error))
       .finally(() => {
         this.running.delete(message.id);
+        this.observe((observer) =>
+          observer.messageSettled?.({
+            pattern: message.pattern,
+            kind: message.kind,
+            attempt: message.attempts,
+            outcome: entry.outcome ?? 'lease_lost',
+            handlerMs: Date.now() - entry.startedAt,
+          }),
+        );
         if (this.backlog || this.claimAgain) this.pump();
       });
   }
@@ -204,7 +227,7 @@ export class BusServer extends Server<BusServerEvents, BusServerStatus> implemen
     const { message } = entry;
     const handler = this.getHandlerByPattern(message.pattern);
     if (!handler) {
-      await this.settleFailure(message, {
+      await this.settleFailure(entry, {
         code: BusErrorCode.NoHandler,
         message: `Group "${this.options.group}" has no handler for "${message.pattern}" (instance ${this.options.instanceId}). Deploy a version that handles it, or stop sending it here.`,
         retryable: false,
@@ -224,12 +247,12 @@ export class BusServer extends Server<BusServerEvents, BusServerStatus> implemen
       });
     });
     if (!outcome.ok) {
-      await this.settleFailure(message, toBusError(outcome.error));
+      await this.settleFailure(entry, toBusError(outcome.error));
       return;
     }
     const reply = message.kind === 'request' ? toJson(outcome.value) : { ok: true as const, value: null };
     if (!reply.ok) {
-      await this.settleFailure(message, {
+      await this.settleFailure(entry, {
         code: 'UNSERIALIZABLE_RESULT',
         message: `The handler of "${message.pattern}" returned a value that is not JSON: ${reply.reason}`,
         retryable: false,
@@ -237,6 +260,7 @@ export class BusServer extends Server<BusServerEvents, BusServerStatus> implemen
       return;
     }
     const accepted = await this.completions.add({ id: message.id, attempt: message.attempts, reply: reply.value });
+    entry.outcome = accepted ? 'done' : 'lease_lost';
     if (!accepted) {
       this.logger.warn?.(
         `lease of message ${message.id} (${message.pattern}, attempt ${message.attempts}) was lost before it finished; its result was discarded and another attempt owns it`,
@@ -244,7 +268,8 @@ export class BusServer extends Server<BusServerEvents, BusServerStatus> implemen
     }
   }
 
-  private async settleFailure(message: BusMessage, error: BusErrorPayload): Promise<void> {
+  private async settleFailure(entry: RunningMessage, error: BusErrorPayload): Promise<void> {
+    const { message } = entry;
     const retryable = error.retryable !== false;
     const result = await this.driver.fail(this.options.instanceId, {
       id: message.id,
@@ -254,9 +279,11 @@ export class BusServer extends Server<BusServerEvents, BusServerStatus> implemen
       retryBaseMs: this.options.retryBaseMs,
     });
     if (!result) {
+      entry.outcome = 'lease_lost';
       this.logger.warn?.(`lease of message ${message.id} was lost before its failure could be recorded`);
       return;
     }
+    entry.outcome = result.status === 'queued' ? 'retry' : result.status === 'dead' ? 'dead' : 'failed';
     if (result.status === 'queued') this.wakeAt(result.availableAt);
   }
 
@@ -317,7 +344,10 @@ export class BusServer extends Server<BusServerEvents, BusServerStatus> implemen
     }
     const unfinished = [...this.running.values()];
     if (unfinished.length > 0) {
-      for (const entry of unfinished) entry.abort.abort(new Error('server is shutting down'));
+      for (const entry of unfinished) {
+        entry.outcome = 'released';
+        entry.abort.abort(new Error('server is shutting down'));
+      }
       const ids = unfinished.map((entry) => entry.message.id);
       await this.driver
         .release(this.options.instanceId, ids)
@@ -329,7 +359,23 @@ export class BusServer extends Server<BusServerEvents, BusServerStatus> implemen
     this.setStatus('closed');
   }
 
+  /** The last status reported, for readiness checks. */
+  get currentStatus(): BusServerStatus | undefined {
+    return this.lastStatus;
+  }
+
+  private observe(report: (observer: BusObserver) => void): void {
+    if (!this.options.observer) return;
+    try {
+      report(this.options.observer);
+    } catch {
+      // metrics must never disturb delivery
+    }
+  }
+
   private setStatus(status: BusServerStatus): void {
+    this.lastStatus = status;
+    this.observe((observer) => observer.connectionState?.({ state: status }));
     this._status$.next(status);
     for (const listener of this.listeners.status) listener(status);
   }
