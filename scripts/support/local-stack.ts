@@ -4,13 +4,21 @@
  * the acceptance gates, the soak and the end-to-end tests, so they all run the same stack.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { AGENT_NAMES, type AgentName } from '@cogo/config';
 import { EmbeddedPostgres, createPgPool, runMigrations } from '@cogo/store';
 
-export const ROOT = resolve(__dirname, '..', '..', '..');
+/** The repository root, whether this runs compiled (dist/scripts/support) or from source (scripts/support). */
+export const ROOT = findRoot(__dirname);
+
+function findRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'supabase', 'migrations')) && existsSync(join(dir, 'package.json'))) return dir;
+    if (dir === dirname(dir)) throw new Error(`cannot find the repository root above ${start}`);
+  }
+}
 
 export interface LocalStackOptions {
   /** Where the embedded Postgres keeps its data (`<stateDir>/pg`) and artifacts go. */
