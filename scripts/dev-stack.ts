@@ -3,15 +3,20 @@
  * .cogo/pg), applies supabase/migrations, launches every agent as its own Node process with
  * prefixed logs, and prints where to go next. Ctrl-C stops the agents first (they drain while the
  * database is still up), then Postgres; nothing is left running.
+ *
+ * The agents log JSON. In a terminal each line is shown as time, level, context, message and short
+ * trace id; piped (`npm start | cat`, a log collector, the tests) the JSON passes through as is.
  */
 import { join, resolve } from 'node:path';
 import { AGENT_NAMES, type AgentName } from '@cogo/config';
+import { formatLogLine } from '@cogo/tracing';
 import { LocalStack, ROOT } from './support/local-stack';
 
 const STATE_DIR = resolve(process.env.COGO_STATE_DIR ?? join(ROOT, '.cogo'));
 const API_PORT = Number(process.env.PORT ?? 3000);
 const COLORS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m'];
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
+const humanReadable = process.stdout.isTTY;
 const WIDTH = Math.max(...AGENT_NAMES.map((name) => name.length));
 
 let stack: LocalStack | undefined;
@@ -24,7 +29,14 @@ function say(line: string): void {
 function printAgentLine(agent: AgentName, line: string, stream: 'stdout' | 'stderr'): void {
   const color = useColor ? COLORS[AGENT_NAMES.indexOf(agent) % COLORS.length] : '';
   const reset = useColor ? '\x1b[0m' : '';
-  (stream === 'stderr' ? process.stderr : process.stdout).write(`${color}${agent.padEnd(WIDTH)} |${reset} ${line}\n`);
+  const text = humanReadable ? formatLogLine(line, { color: useColor }) : line;
+  const prefix = `${color}${agent.padEnd(WIDTH)} |${reset} `;
+  (stream === 'stderr' ? process.stderr : process.stdout).write(
+    text
+      .split('\n')
+      .map((part) => prefix + part)
+      .join('\n') + '\n',
+  );
 }
 
 async function shutdown(exitCode: number): Promise<void> {

@@ -109,7 +109,8 @@ describe('the developer API against real agent processes', () => {
     await http.get(`/artifacts/${workspace}/.logs/compile.log`).expect(200);
     const results = await http.get(`/artifacts/${workspace}/.logs/test.json`).expect(200);
     expect(JSON.parse(results.text)).toMatchObject({ ok: true, failed: 0 });
-    await http.get('/artifacts/../package.json').expect(404);
+    // A path out of ARTIFACTS_BASE is refused, never served.
+    await http.get('/artifacts/../package.json').expect(403);
   });
 
   it('fails the workflow with the reason when an example in the spec is wrong, without retrying', async () => {

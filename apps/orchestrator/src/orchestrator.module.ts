@@ -7,6 +7,10 @@ import { StoreModule } from '@cogo/store';
 import { HealthModule } from '@cogo/telemetry';
 import { OrchestratorHandler } from './orchestrator.handler';
 import { PlanningService } from './planning/planning.service';
+import { DecisionEventRepository } from './quality/decision-event.repository';
+import { DecisionQualityService } from './quality/decision-quality.service';
+import { EvaluationSetRepository } from './quality/evaluation-set.repository';
+import { QualityHandler } from './quality/quality.handler';
 import { RunGateService } from './runs/run-gate.service';
 import { RunRepository } from './runs/run.repository';
 import { RunsService } from './runs/runs.service';
@@ -38,7 +42,7 @@ export class OrchestratorModule {
         HealthModule,
         ...(config.mode === 'development' ? [DevModule.register({ artifactsBase: config.artifactsBase })] : []),
       ],
-      controllers: [OrchestratorHandler],
+      controllers: [OrchestratorHandler, QualityHandler],
       providers: [
         PlanningService,
         RunRepository,
@@ -46,6 +50,9 @@ export class OrchestratorModule {
         RunGateService,
         TraceOutcomeRepository,
         WorkflowRunner,
+        DecisionQualityService,
+        DecisionEventRepository,
+        EvaluationSetRepository,
         { provide: RUNNER_OPTIONS, useValue: { leaseMs: 10_000, resumeIntervalMs: 2_000 } },
       ],
     };

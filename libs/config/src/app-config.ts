@@ -25,6 +25,16 @@ export interface CogoWorkerConfig {
   readonly timeoutMs: number;
 }
 
+/** An OpenAI-compatible chat-completions endpoint, the codegen worker's optional `llm` generator. */
+export interface LlmConfig {
+  /** Up to and including the API version, e.g. `https://api.openai.com/v1`; no trailing slash. */
+  readonly baseUrl: string;
+  /** A secret: never logged, never part of an error message. Local servers may need none. */
+  readonly apiKey?: string;
+  readonly model: string;
+  readonly timeoutMs: number;
+}
+
 /** The typed environment, parsed once at boot by `loadConfig`. */
 export interface AppConfig {
   readonly agent: AgentName;
@@ -38,6 +48,8 @@ export interface AppConfig {
   readonly databaseUrl?: string;
   readonly supabase?: SupabaseConfig;
   readonly cogoWorker: CogoWorkerConfig;
+  /** Absent unless LLM_BASE_URL is set. */
+  readonly llm?: LlmConfig;
   readonly artifactsBase: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly version: string;

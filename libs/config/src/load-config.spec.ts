@@ -85,6 +85,64 @@ describe(loadConfig.name, () => {
     );
   });
 
+  it('leaves the llm generator unconfigured without LLM_BASE_URL', () => {
+    expect(loadConfig('codegen-worker', { DATABASE_URL: LOCAL_DB }).llm).toBeUndefined();
+  });
+
+  it('configures the llm generator from LLM_BASE_URL, LLM_MODEL, LLM_API_KEY and LLM_TIMEOUT_MS', () => {
+    const config = loadConfig('codegen-worker', {
+      DATABASE_URL: LOCAL_DB,
+      LLM_BASE_URL: 'https://api.example.com/v1/',
+      LLM_MODEL: 'gpt-4o-mini',
+      LLM_API_KEY: 'sk-test',
+      LLM_TIMEOUT_MS: '5000',
+    });
+    expect(config.llm).toEqual({
+      baseUrl: 'https://api.example.com/v1',
+      apiKey: 'sk-test',
+      model: 'gpt-4o-mini',
+      timeoutMs: 5000,
+    });
+  });
+
+  it('needs no API key for a local llm server and defaults its timeout to 60 s', () => {
+    const config = loadConfig('codegen-worker', {
+      DATABASE_URL: LOCAL_DB,
+      LLM_BASE_URL: 'http://127.0.0.1:11434/v1',
+      LLM_MODEL: 'qwen2.5-coder',
+    });
+    expect(config.llm).toEqual({ baseUrl: 'http://127.0.0.1:11434/v1', model: 'qwen2.5-coder', timeoutMs: 60_000 });
+  });
+
+  it('reports every llm problem together, without repeating the API key', () => {
+    let error: unknown;
+    try {
+      loadConfig('codegen-worker', {
+        DATABASE_URL: LOCAL_DB,
+        LLM_API_KEY: 'sk-do-not-print-me',
+        LLM_MODEL: 'gpt-4o-mini',
+        LLM_TIMEOUT_MS: '10',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      'LLM_TIMEOUT_MS must be a whole number from 100 to 600000, got "10"',
+      'LLM_BASE_URL is required when LLM_MODEL or LLM_API_KEY is set (e.g. https://api.openai.com/v1); unset them to run without the llm generator',
+    ]);
+    expect((error as Error).message).not.toContain('sk-do-not-print-me');
+  });
+
+  it('requires LLM_MODEL when LLM_BASE_URL is set, and a valid URL', () => {
+    expect(() =>
+      loadConfig('codegen-worker', { DATABASE_URL: LOCAL_DB, LLM_BASE_URL: 'http://127.0.0.1:11434/v1' }),
+    ).toThrow(/LLM_MODEL is required when LLM_BASE_URL is set/);
+    expect(() =>
+      loadConfig('codegen-worker', { DATABASE_URL: LOCAL_DB, LLM_BASE_URL: 'ftp://models', LLM_MODEL: 'm' }),
+    ).toThrow(/LLM_BASE_URL must be a http: or https:\/\/ URL/);
+  });
+
   it('rejects an instance id that is not safe as a channel name', () => {
     expect(() =>
       loadConfig('codegen-worker', { DATABASE_URL: LOCAL_DB, AGENT_INSTANCE_ID: 'Codegen Worker #1' }),

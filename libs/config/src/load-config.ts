@@ -7,6 +7,7 @@ import {
   type AppMode,
   type BusDriverName,
   type CogoWorkerConfig,
+  type LlmConfig,
   type SupabaseConfig,
 } from './app-config';
 import { ConfigError } from './errors/config.error';
@@ -64,6 +65,8 @@ export function loadConfig(agent: AgentName, env: Env = process.env, version = '
     problems.push('COGO_WORKER_URL is required when ENABLE_COGO_WORKER=true (e.g. http://localhost:8000)');
   }
 
+  const llm = readLlm(read, problems);
+
   const instanceId = env.AGENT_INSTANCE_ID ?? `${agent}:${randomBytes(4).toString('hex')}`;
   if (!INSTANCE_ID.test(instanceId)) {
     problems.push(
@@ -81,12 +84,35 @@ export function loadConfig(agent: AgentName, env: Env = process.env, version = '
     databaseUrl,
     supabase,
     cogoWorker,
+    llm,
     artifactsBase: resolve(env.ARTIFACTS_BASE ?? '.cogo/artifacts'),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     version,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * The optional LLM generator: configured by LLM_BASE_URL; a model without a URL (or the reverse)
+ * is a half-finished setup, reported rather than silently ignored.
+ */
+function readLlm(read: EnvReader, problems: string[]): LlmConfig | undefined {
+  const baseUrl = read.url('LLM_BASE_URL', ['http:', 'https:']);
+  const hasBaseUrl = read.isSet('LLM_BASE_URL');
+  const apiKey = read.secret('LLM_API_KEY');
+  const model = read.text('LLM_MODEL', 200);
+  const timeoutMs = read.integer('LLM_TIMEOUT_MS', 60_000, 100, 600_000);
+  if (!hasBaseUrl && (model !== undefined || apiKey !== undefined)) {
+    problems.push(
+      'LLM_BASE_URL is required when LLM_MODEL or LLM_API_KEY is set (e.g. https://api.openai.com/v1); unset them to run without the llm generator',
+    );
+  }
+  if (hasBaseUrl && !read.isSet('LLM_MODEL')) {
+    problems.push('LLM_MODEL is required when LLM_BASE_URL is set (e.g. gpt-4o-mini)');
+  }
+  if (!baseUrl || model === undefined) return undefined;
+  return { baseUrl: baseUrl.replace(/\/+$/, ''), ...(apiKey === undefined ? {} : { apiKey }), model, timeoutMs };
 }
 
 /** Reads one variable at a time, recording a problem instead of throwing. */
@@ -145,5 +171,16 @@ class EnvReader {
 
   secret(name: string): string | undefined {
     return this.raw(name);
+  }
+
+  isSet(name: string): boolean {
+    return this.raw(name) !== undefined;
+  }
+
+  text(name: string, maxLength: number): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined || value.length <= maxLength) return value;
+    this.problems.push(`${name} must be at most ${maxLength} characters, got ${value.length}`);
+    return undefined;
   }
 }

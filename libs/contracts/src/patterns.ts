@@ -27,6 +27,8 @@ export const Patterns = {
   TestRun: 'test.run',
   /** Indexing worker: index a source tree into Postgres. */
   IndexRepository: 'index.repository',
+  /** Orchestrator: online decision quality over a window and offline accuracy on the labelled set. */
+  OrchestratorDecisionQuality: 'orchestrator.decision-quality',
 } as const;
 
 export type Pattern = (typeof Patterns)[keyof typeof Patterns];

@@ -1,8 +1,10 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { BusActivityRepository, BusActivityService, TraceQueryRepository } from '@cogo/telemetry';
 import { TraceMiddleware } from '@cogo/tracing';
 import { ArtifactsMiddleware } from './controllers/artifacts.middleware';
 import { BusGateway } from './controllers/bus-gateway';
 import { IntegrationDevController } from './controllers/integration-dev.controller';
+import { MetricsDevController } from './controllers/metrics-dev.controller';
 import { OrchestratorDevController } from './controllers/orchestrator-dev.controller';
 import { PipelineDevController } from './controllers/pipeline-dev.controller';
 import { WorkflowsDevController } from './controllers/workflows-dev.controller';
@@ -18,8 +20,21 @@ export class DevModule implements NestModule {
   static register(options: DevModuleOptions): DynamicModule {
     return {
       module: DevModule,
-      controllers: [OrchestratorDevController, WorkflowsDevController, PipelineDevController, IntegrationDevController],
-      providers: [BusGateway, ArtifactsMiddleware, { provide: DEV_MODULE_OPTIONS, useValue: options }],
+      controllers: [
+        OrchestratorDevController,
+        WorkflowsDevController,
+        PipelineDevController,
+        IntegrationDevController,
+        MetricsDevController,
+      ],
+      providers: [
+        BusGateway,
+        ArtifactsMiddleware,
+        { provide: DEV_MODULE_OPTIONS, useValue: options },
+        BusActivityService,
+        TraceQueryRepository,
+        BusActivityRepository,
+      ],
     };
   }
 

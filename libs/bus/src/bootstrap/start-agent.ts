@@ -1,6 +1,8 @@
-import { type DynamicModule, type INestApplication, Logger, ValidationPipe } from '@nestjs/common';
+import { type DynamicModule, type INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { Logger } from 'pino';
 import { type AgentName, type AppConfig, ConfigError, loadConfig } from '@cogo/config';
+import { AgentLoggerService, accessLog, createAgentLogger } from '@cogo/tracing';
 import { BusExceptionFilter } from '../filters/bus-exception.filter';
 import { BusServer } from '../server/bus.server';
 
@@ -11,6 +13,10 @@ import { BusServer } from '../server/bus.server';
  * filter (so DTOs are validated the same way on HTTP and on the bus), serves HTTP for health and
  * metrics, and shuts down cleanly on SIGTERM/SIGINT — or when the parent that launched it
  * (`npm start`) disappears, so no agent outlives its launcher.
+ *
+ * Everything the process logs — Nest's own lines, every `Logger`, the transport, one access line
+ * per HTTP request, a failed boot, a crash — is one JSON object per line on stdout, with the
+ * trace ids of the request or message being handled and with secrets redacted.
  */
 export async function startAgent(
   agent: AgentName,
@@ -21,29 +27,72 @@ export async function startAgent(
     config = loadConfig(agent);
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`${agent}: ${error.message}\n`);
+      // LOG_LEVEL may be the bad variable: a configuration error is always worth a line.
+      createAgentLogger({ agent, level: 'info' })
+        .child({ context: BOOTSTRAP })
+        .fatal({ problems: error.problems }, error.message);
       process.exit(1);
     }
     throw error;
   }
-  const logger = new Logger(agent);
-  const app = await NestFactory.create(rootModule(config), {
-    logger: config.logLevel === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn', 'log'],
+  const logger = createAgentLogger({
+    agent,
+    instanceId: config.instanceId,
+    level: config.logLevel,
+    knownSecrets: secretValues(config),
   });
-  connectBus(app);
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
-  if (process.send) {
-    process.once('disconnect', () => {
-      logger.warn('launcher went away; shutting down');
-      void app.close().finally(() => process.exit(0));
-    });
+  const log = logger.child({ context: BOOTSTRAP });
+  process.on('uncaughtException', (error) => exitAfter(log, error, 'uncaught error; the agent stops'));
+  try {
+    // The logger is given at creation rather than buffered and swapped in later: lines written
+    // while the module is built, or by an initialisation that fails, are already JSON.
+    const app = await NestFactory.create(rootModule(config), { logger: new AgentLoggerService(logger) });
+    app.use(accessLog(logger));
+    connectBus(app);
+    app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+    if (process.send) {
+      process.once('disconnect', () => {
+        log.warn('launcher went away; shutting down');
+        void app.close().finally(() => process.exit(0));
+      });
+    }
+    await app.startAllMicroservices();
+    await app.listen(config.port, config.host);
+    log.info(
+      `${config.instanceId} ready on http://${config.host}:${config.port} (${config.mode}, bus driver ${config.busDriver})`,
+    );
+    return app;
+  } catch (error) {
+    // Messages claimed before the failure go back to the queue when their leases expire.
+    return exitAfter(log, error, 'the agent could not start');
   }
-  await app.startAllMicroservices();
-  await app.listen(config.port, config.host);
-  logger.log(
-    `${config.instanceId} ready on http://${config.host}:${config.port} (${config.mode}, bus driver ${config.busDriver})`,
-  );
-  return app;
+}
+
+const BOOTSTRAP = 'Bootstrap';
+
+/** The values of this process's secrets, masked wherever they would appear in a log line. */
+function secretValues(config: AppConfig): string[] {
+  return [
+    config.supabase?.serviceRoleKey,
+    config.llm?.apiKey,
+    urlPassword(config.databaseUrl),
+    urlPassword(config.cogoWorker.url),
+    urlPassword(config.llm?.baseUrl),
+  ].filter((value): value is string => Boolean(value));
+}
+
+function urlPassword(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function exitAfter(log: Logger, error: unknown, why: string): never {
+  log.fatal({ err: error }, why);
+  process.exit(1);
 }
 
 /**

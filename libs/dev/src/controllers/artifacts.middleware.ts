@@ -17,6 +17,11 @@ export class ArtifactsMiddleware implements NestMiddleware {
       dotfiles: 'allow',
       index: false,
       fallthrough: false,
+      // Source files and logs are shown as text: `.ts` would otherwise be served as video (MPEG-TS).
+      setHeaders: (response, path) => {
+        if (!/\.(json|html?)$/.test(path)) response.setHeader('Content-Type', 'text/plain; charset=utf-8');
+        response.setHeader('X-Content-Type-Options', 'nosniff');
+      },
     }) as Handler;
   }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { lastValueFrom } from 'rxjs';
 import { BusClient, BusRecordBuilder } from '@cogo/bus';
 import { type ExecuteAccepted, Patterns, type RunState } from '@cogo/contracts';
+import { childSpan, runWithTrace } from '@cogo/tracing';
 
 const WAIT_LIMIT_MS = 120_000;
 
@@ -18,9 +19,12 @@ export class BusGateway {
   async waitForRun(runId: string): Promise<RunState> {
     const deadline = Date.now() + WAIT_LIMIT_MS;
     for (;;) {
-      const state = await this.request<RunState>(Patterns.OrchestratorState, { runId });
+      // Each poll is a trace of its own, so waiting does not clutter the workflow's trace.
+      const state = await runWithTrace(childSpan(), () =>
+        this.request<RunState>(Patterns.OrchestratorState, { runId }),
+      );
       if (state.status !== 'running' || Date.now() > deadline) return state;
-      await new Promise((done) => setTimeout(done, 250));
+      await new Promise((done) => setTimeout(done, 500));
     }
   }
 

@@ -4,7 +4,8 @@ import { BusHealthIndicator } from './bus.health-indicator';
 
 /**
  * `/health/live`: the process serves HTTP (restart it if not). `/health/ready`: it can do its
- * work, i.e. the database answers (take it out of rotation if not). `/health` is `ready`.
+ * work, i.e. the database answers and the bus subscription is live (take it out of rotation if
+ * not; 503 with the reasons). `/health` is `ready`.
  */
 @Controller('health')
 export class HealthController {
@@ -28,6 +29,6 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.bus.database()]);
+    return this.health.check([() => this.bus.database(), () => this.bus.subscription()]);
   }
 }
