@@ -29,7 +29,7 @@ describe(parseGatesConfig.name, () => {
       failureRate: { max: 0.05, perPattern: {} },
       latencyMs: {
         p90: { max: 15000 },
-        perPattern: { plan: { p90: { max: 2000 } }, execute: { p90: { max: 30000 } } },
+        perPattern: { 'orchestrator.plan': { p90: { max: 2000 } }, 'dispatcher.execute': { p90: { max: 60000 } } },
       },
       decisionQuality: { onlineMin: 0.9, offlineMin: 0.9 },
     });
