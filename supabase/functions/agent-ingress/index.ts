@@ -12,4 +12,8 @@ import { createHandler } from './handler.ts';
 const config = loadConfig(Deno.env);
 const bus = createBusSender(config.database);
 
-Deno.serve(createHandler({ config: config.ingress, enqueue: (message) => bus.enqueue(message), now: Date.now }));
+const handler = createHandler({ config: config.ingress, enqueue: (message) => bus.enqueue(message), now: Date.now });
+
+// The Edge runtime picks the port itself; PORT only matters when the function runs locally (`deno run`).
+const port = Number(Deno.env.get('PORT') ?? 8000);
+Deno.serve({ port, hostname: '127.0.0.1' }, handler);
