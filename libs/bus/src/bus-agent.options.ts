@@ -1,5 +1,6 @@
 import type { AppConfig } from '@cogo/config';
 import { PostgresDriver } from './drivers/postgres/postgres.driver';
+import { SupabaseDriver } from './drivers/supabase/supabase.driver';
 import type { BusModuleOptions } from './interfaces/bus-module-options.interface';
 
 /**
@@ -20,9 +21,12 @@ export function busOptionsFor(config: AppConfig, capabilities: readonly string[]
             applicationName: config.instanceId,
           });
         case 'supabase':
-          throw new Error(
-            'BUS_DRIVER=supabase is not available in this build yet; use BUS_DRIVER=postgres with DATABASE_URL (Supabase exposes one under Project Settings > Database).',
-          );
+          if (!config.supabase) {
+            throw new Error(
+              'BUS_DRIVER=supabase needs SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY (Project Settings > API).',
+            );
+          }
+          return new SupabaseDriver({ url: config.supabase.url, serviceRoleKey: config.supabase.serviceRoleKey });
       }
     },
   };

@@ -6,6 +6,8 @@ export { BusClient, type BusClientOptions, type BusClientStatus } from './client
 export { resolveRoute } from './client/route-table';
 export { BusContext, type LeaseControl } from './context/bus.context';
 export { PostgresDriver, type PostgresDriverOptions } from './drivers/postgres/postgres.driver';
+export { SupabaseDriver, type SupabaseDriverOptions } from './drivers/supabase/supabase.driver';
+export { SupabaseRpcError, type SupabaseRpcFailure } from './drivers/supabase/supabase-rpc.error';
 export { BusClosedException } from './errors/bus-closed.exception';
 export { BusErrorCode } from './errors/bus-error-codes';
 export { BusRpcException } from './errors/bus-rpc.exception';

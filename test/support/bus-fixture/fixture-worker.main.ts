@@ -1,21 +1,20 @@
 /**
  * A real Nest process on the bus for the transport's tests: `node fixture-worker.main.js` with
- * DATABASE_URL, GROUP, INSTANCE_ID and optional LEASE_MS, CONCURRENCY, RETRY_BASE_MS,
- * DRAIN_TIMEOUT_MS, POLL_INTERVAL_MS. Prints "READY" when it listens and "CLOSED" after a
- * graceful stop (SIGTERM).
+ * GROUP, INSTANCE_ID, the driver's settings (see `fixtureDriver`) and optional LEASE_MS,
+ * CONCURRENCY, RETRY_BASE_MS, DRAIN_TIMEOUT_MS, POLL_INTERVAL_MS. Prints "READY" when it
+ * listens, one "EXECUTED {...}" line per handler effect, and "CLOSED" after a graceful stop
+ * (SIGTERM).
  */
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { BusModule, PostgresDriver, connectBus } from '@cogo/bus';
-import { createPgPool } from '@cogo/store';
-import { FIXTURE_INSTANCE, FIXTURE_POOL, FixtureHandlers } from './fixture.handlers';
+import { BusModule, connectBus } from '@cogo/bus';
+import { fixtureDriver } from './fixture-driver';
+import { FIXTURE_INSTANCE, FixtureHandlers } from './fixture.handlers';
 
 async function main(): Promise<void> {
   const env = process.env;
-  const databaseUrl = env.DATABASE_URL!;
   const instanceId = env.INSTANCE_ID!;
   const number = (name: string, fallback: number): number => Number(env[name] ?? fallback);
-  const pool = createPgPool({ connectionString: databaseUrl, max: 4 });
 
   @Module({
     imports: [
@@ -23,8 +22,7 @@ async function main(): Promise<void> {
         agent: env.GROUP!,
         instanceId,
         version: 'fixture',
-        driver: () =>
-          new PostgresDriver({ connectionString: databaseUrl, applicationName: instanceId, keepAliveMs: 1_000 }),
+        driver: () => fixtureDriver(env, instanceId),
         server: {
           concurrency: number('CONCURRENCY', 16),
           leaseMs: number('LEASE_MS', 30_000),
@@ -35,10 +33,7 @@ async function main(): Promise<void> {
       }),
     ],
     controllers: [FixtureHandlers],
-    providers: [
-      { provide: FIXTURE_POOL, useValue: pool },
-      { provide: FIXTURE_INSTANCE, useValue: instanceId },
-    ],
+    providers: [{ provide: FIXTURE_INSTANCE, useValue: instanceId }],
   })
   class FixtureWorkerModule {}
 
@@ -48,13 +43,10 @@ async function main(): Promise<void> {
   await app.init();
   process.stdout.write('READY\n');
   process.once('SIGTERM', () => {
-    void app
-      .close()
-      .then(() => pool.end())
-      .then(() => {
-        process.stdout.write('CLOSED\n');
-        process.exit(0);
-      });
+    void app.close().then(() => {
+      process.stdout.write('CLOSED\n');
+      process.exit(0);
+    });
   });
 }
 

@@ -17,3 +17,12 @@ export interface WorkPayload {
   /** How long the handler takes. */
   readonly sleepMs?: number;
 }
+
+/** One run of a handler's effect, as the fixture worker prints it. */
+export interface FixtureExecution {
+  readonly messageId: string;
+  readonly key: string;
+  readonly instanceId: string;
+  readonly attempt: number;
+  readonly traceId: string;
+}

@@ -1,22 +1,22 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
-import type { Pool } from 'pg';
 import { BusContext, PermanentRpcException } from '@cogo/bus';
-import { GreetDto, type WorkPayload } from './fixture.dto';
+import { type FixtureExecution, GreetDto, type WorkPayload } from './fixture.dto';
 
-export const FIXTURE_POOL = Symbol('FIXTURE_POOL');
 export const FIXTURE_INSTANCE = Symbol('FIXTURE_INSTANCE');
 
+/** Prefix of the line a handler prints for each effect; the harness parses them. */
+export const EXECUTED = 'EXECUTED ';
+
 /**
- * Handlers of the test worker. Every effect is written to `fixture_executions`, so tests can
- * count from the table how often each message really ran, and on which instance.
+ * Handlers of the test worker. Every effect is printed as an `EXECUTED {...}` line on stdout (a
+ * pipe: the write is synchronous on Linux, so it is out before the handler returns), so tests
+ * count how often each message really ran, and on which instance, with any driver and without
+ * access to the database.
  */
 @Controller()
 export class FixtureHandlers {
-  constructor(
-    @Inject(FIXTURE_POOL) private readonly pool: Pool,
-    @Inject(FIXTURE_INSTANCE) private readonly instanceId: string,
-  ) {}
+  constructor(@Inject(FIXTURE_INSTANCE) private readonly instanceId: string) {}
 
   @MessagePattern('fixture.echo')
   echo(@Payload() payload: unknown, @Ctx() context: BusContext): unknown {
@@ -51,10 +51,16 @@ export class FixtureHandlers {
     await this.record(payload.key, context);
   }
 
-  private async record(key: string, context: BusContext): Promise<void> {
-    await this.pool.query(
-      'insert into fixture_executions (message_id, key, instance_id, attempt, trace_id) values ($1, $2, $3, $4, $5)',
-      [context.getMessageId(), key, this.instanceId, context.getAttempt(), context.getTraceId()],
+  private record(key: string, context: BusContext): Promise<void> {
+    const execution: FixtureExecution = {
+      messageId: context.getMessageId(),
+      key,
+      instanceId: this.instanceId,
+      attempt: context.getAttempt(),
+      traceId: context.getTraceId(),
+    };
+    return new Promise((done, fail) =>
+      process.stdout.write(`${EXECUTED}${JSON.stringify(execution)}\n`, (error) => (error ? fail(error) : done())),
     );
   }
 }

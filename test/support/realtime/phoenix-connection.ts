@@ -214,9 +214,14 @@ export class PhoenixConnection implements ChangeSink {
         payload: { channel: channel.name, extension: 'postgres_changes', message: text, status },
       });
     this.context.feed
-      .subscribe(channel, () => {
-        this.context.counters.subscriptionsWentLive += 1;
-        system('ok', 'Subscribed to PostgreSQL');
+      .subscribe(channel, {
+        onLive: () => {
+          this.context.counters.subscriptionsWentLive += 1;
+          system('ok', 'Subscribed to PostgreSQL');
+        },
+        onLost: (reason) => {
+          if (channel.active) system('error', reason);
+        },
       })
       .catch((error: unknown) => {
         // Informational, as in realtime: the channel stays joined, it just gets no changes.

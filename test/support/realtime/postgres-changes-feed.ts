@@ -84,6 +84,15 @@ interface ParsedBinding {
 interface LiveSubscription {
   readonly snapshot: TransactionSnapshot;
   readonly bindings: readonly ParsedBinding[];
+  readonly callbacks: SubscriptionCallbacks;
+}
+
+/** What the feed tells a subscription's channel: it went live, or it lost the database. */
+export interface SubscriptionCallbacks {
+  /** Sends "Subscribed to PostgreSQL"; called again after every resubscribe. */
+  readonly onLive: () => void;
+  /** The database connection was lost: no changes until the next `onLive`. */
+  readonly onLost?: (reason: string) => void;
 }
 
 interface ChangeNotice {
@@ -97,6 +106,7 @@ interface ChangeNotice {
 const EVENTS = ['INSERT', 'UPDATE', 'DELETE', '*'];
 const MAX_RECORD_BYTES = 1024 * 1024;
 const STOP_TIMEOUT_MS = 5_000;
+const RELISTEN_DELAY_MS = 200;
 
 /**
  * Change events from real inserts. A test-only AFTER INSERT trigger sends the new row's primary
@@ -108,13 +118,22 @@ const STOP_TIMEOUT_MS = 5_000;
  * was committed before the "Subscribed to PostgreSQL" message and is not delivered, exactly the
  * readiness gap of real Supabase. Only INSERT is produced; UPDATE and DELETE bindings are accepted
  * and never fire.
+ *
+ * When the LISTEN connection is lost (a Postgres restart), every live subscription is told so
+ * (a postgres_changes error, as Realtime reports it) and changes stop; the feed reconnects, and
+ * each subscription still open resubscribes at a new snapshot and gets "Subscribed to PostgreSQL"
+ * again. Changes committed in between are never delivered, as with Realtime.
  */
 export class PostgresChangesFeed {
   private readonly id = randomBytes(4).toString('hex');
   private readonly channel = `realtime_test_${this.id}`;
   private readonly triggerFunction = `public.${quoteIdent(`realtime_test_notify_${this.id}`)}`;
   private readonly pool: Pool;
-  private readonly listener: Client;
+  private readonly databaseUrl: string;
+  private listener: Client;
+  private relistenTimer: NodeJS.Timeout | undefined;
+  /** Subscriptions that were live when the database went away, waiting to resubscribe. */
+  private readonly suspended = new Map<ChangeSubscriber, SubscriptionCallbacks>();
   private readonly shapes = new Map<string, Promise<TableShape>>();
   private readonly watched = new Map<string, Promise<void>>();
   private readonly live = new Map<ChangeSubscriber, LiveSubscription>();
@@ -124,11 +143,8 @@ export class PostgresChangesFeed {
 
   private constructor(options: PostgresChangesFeedOptions) {
     this.pool = options.pool;
-    this.listener = new Client({
-      connectionString: options.databaseUrl,
-      connectionTimeoutMillis: 5_000,
-      application_name: 'realtime-test-server',
-    });
+    this.databaseUrl = options.databaseUrl;
+    this.listener = this.newListener();
   }
 
   static async start(options: PostgresChangesFeedOptions): Promise<PostgresChangesFeed> {
@@ -152,26 +168,29 @@ export class PostgresChangesFeed {
    * calls `onLive` (which sends "Subscribed to PostgreSQL") inside the feed's serial queue, so no
    * change can overtake that message. Rejects with SubscriptionRejectedError for bad parameters.
    */
-  subscribe(subscriber: ChangeSubscriber, onLive: () => void): Promise<void> {
+  subscribe(subscriber: ChangeSubscriber, callbacks: SubscriptionCallbacks): Promise<void> {
     return this.serially(async () => {
       if (this.stopped || !subscriber.active) return;
       const bindings = await this.parseBindings(subscriber.bindings);
       for (const binding of bindings) await this.watch(binding.schema, binding.table);
       const { rows } = await this.pool.query<{ snapshot: string }>('select pg_current_snapshot()::text as snapshot');
       if (this.stopped || !subscriber.active) return;
-      this.live.set(subscriber, { snapshot: TransactionSnapshot.parse(rows[0].snapshot), bindings });
-      onLive();
+      this.live.set(subscriber, { snapshot: TransactionSnapshot.parse(rows[0].snapshot), bindings, callbacks });
+      callbacks.onLive();
     });
   }
 
   unsubscribe(subscriber: ChangeSubscriber): void {
     this.live.delete(subscriber);
+    this.suspended.delete(subscriber);
   }
 
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    clearTimeout(this.relistenTimer);
     this.live.clear();
+    this.suspended.clear();
     await withTimeout(
       this.tail.catch(() => undefined),
       STOP_TIMEOUT_MS,
@@ -188,17 +207,7 @@ export class PostgresChangesFeed {
   }
 
   private async open(watchTables: readonly string[]): Promise<void> {
-    this.listener.on('error', (error) => this.failures.push(error));
-    this.listener.on('notification', (notification) => {
-      if (notification.channel !== this.channel || notification.payload === undefined) return;
-      const payload = notification.payload;
-      const receivedAt = new Date();
-      this.serially(() => this.publish(payload, receivedAt)).catch((error: unknown) =>
-        this.failures.push(asError(error)),
-      );
-    });
-    await this.listener.connect();
-    await this.listener.query(`listen ${quoteIdent(this.channel)}`);
+    await this.listen(this.listener);
     await this.pool.query(`
       create function ${this.triggerFunction}() returns trigger
         language plpgsql set search_path = pg_catalog
@@ -216,6 +225,88 @@ export class PostgresChangesFeed {
     for (const name of watchTables) {
       const [schema, table] = name.includes('.') ? name.split('.', 2) : ['public', name];
       await this.watch(schema, table);
+    }
+  }
+
+  private newListener(): Client {
+    return new Client({
+      connectionString: this.databaseUrl,
+      connectionTimeoutMillis: 5_000,
+      application_name: 'realtime-test-server',
+    });
+  }
+
+  /** Connects `listener` and LISTENs; once it is gone, suspends every subscription and reconnects. */
+  private async listen(listener: Client): Promise<void> {
+    let lost = false;
+    const lose = (reason: string): void => {
+      if (lost || this.stopped) return;
+      lost = true;
+      this.loseDatabase(reason);
+    };
+    listener.on('error', (error) => {
+      this.failures.push(error);
+      lose(error.message);
+    });
+    listener.on('end', () => lose('the LISTEN connection ended'));
+    listener.on('notification', (notification) => {
+      if (notification.channel !== this.channel || notification.payload === undefined) return;
+      const payload = notification.payload;
+      const receivedAt = new Date();
+      this.serially(() => this.publish(payload, receivedAt)).catch((error: unknown) =>
+        this.failures.push(asError(error)),
+      );
+    });
+    await listener.connect();
+    await listener.query(`listen ${quoteIdent(this.channel)}`);
+  }
+
+  private loseDatabase(reason: string): void {
+    for (const [subscriber, subscription] of this.live) {
+      this.suspended.set(subscriber, subscription.callbacks);
+      subscription.callbacks.onLost?.(`Realtime lost the connection to the database: ${reason}`);
+    }
+    this.live.clear();
+    this.scheduleRelisten();
+  }
+
+  private scheduleRelisten(): void {
+    if (this.stopped) return;
+    clearTimeout(this.relistenTimer);
+    this.relistenTimer = setTimeout(() => void this.relisten(), RELISTEN_DELAY_MS);
+  }
+
+  private async relisten(): Promise<void> {
+    if (this.stopped) return;
+    const listener = this.newListener();
+    try {
+      await this.listen(listener);
+    } catch {
+      await listener.end().catch(() => undefined);
+      this.scheduleRelisten();
+      return;
+    }
+    this.listener = listener;
+    if (this.stopped) {
+      await listener.end().catch(() => undefined);
+      return;
+    }
+    this.resubscribeSuspended();
+  }
+
+  /** Resubscribes what was live before the loss; what the database refuses is retried shortly. */
+  private resubscribeSuspended(): void {
+    const waiting = [...this.suspended];
+    this.suspended.clear();
+    for (const [subscriber, callbacks] of waiting) {
+      if (!subscriber.active) continue;
+      this.subscribe(subscriber, callbacks).catch((error: unknown) => {
+        if (this.stopped || !subscriber.active) return;
+        this.failures.push(asError(error));
+        this.suspended.set(subscriber, callbacks);
+        clearTimeout(this.relistenTimer);
+        this.relistenTimer = setTimeout(() => this.resubscribeSuspended(), RELISTEN_DELAY_MS);
+      });
     }
   }
 

@@ -17,6 +17,8 @@ interface RoutineCandidate {
   readonly return_kind: string;
   readonly return_type: string;
   readonly defaults: number;
+  /** Declared with OUT, INOUT or TABLE columns: PostgREST answers with objects even for one column. */
+  readonly named_result: boolean;
   readonly params: ReadonlyArray<{ readonly name: string | null; readonly type: string }>;
 }
 
@@ -62,7 +64,7 @@ export class PostgrestRpcHandler {
       throw new PostgrestResponseError(404, {
         code: 'PGRST125',
         message: 'Invalid path specified in request URL',
-        details: 'The Realtime test server implements only /rest/v1/rpc/<function>.',
+        details: 'The Realtime test server implements /rest/v1/rpc/<function> and reads of /rest/v1/<table>.',
         hint: null,
       });
     }
@@ -255,6 +257,8 @@ const ROUTINE_LOOKUP_SQL = `
          rt.typtype::text as return_kind,
          rt.typname::text as return_type,
          p.pronargdefaults::int as defaults,
+         coalesce('o' = any (p.proargmodes) or 'b' = any (p.proargmodes) or 't' = any (p.proargmodes), false)
+           as named_result,
          coalesce((
            select json_agg(json_build_object('name', nullif(a.name, ''), 'type', format_type(a.type, null)) order by a.ord)
            from unnest(coalesce(p.proallargtypes, p.proargtypes::oid[]), p.proargnames, p.proargmodes)
@@ -268,7 +272,12 @@ const ROUTINE_LOOKUP_SQL = `
 
 function resultShape(routine: RoutineCandidate): ResultShape {
   if (routine.return_kind === 'p' && routine.return_type === 'void') return 'void';
-  const composite = routine.return_kind === 'c' || (routine.return_kind === 'p' && routine.return_type === 'record');
+  // A single OUT/TABLE column makes Postgres declare the column's own type, yet PostgREST (since
+  // v8.0.1, PostgREST#1931) still answers `{"column": value}` objects, as for several columns.
+  const composite =
+    routine.return_kind === 'c' ||
+    (routine.return_kind === 'p' && routine.return_type === 'record') ||
+    routine.named_result;
   if (routine.returns_set) return composite ? 'set-of-rows' : 'set-of-values';
   return composite ? 'row' : 'value';
 }
@@ -285,9 +294,14 @@ function callSql(
   args: Record<string, unknown>,
 ): { text: string; params: unknown[] } {
   const given = routine.params.filter((param) => param.name !== null && keys.includes(param.name));
-  const call = `${quoteIdent(EXPOSED_SCHEMA)}.${quoteIdent(name)}(${given
+  const direct = `${quoteIdent(EXPOSED_SCHEMA)}.${quoteIdent(name)}(${given
     .map((param) => `${quoteIdent(param.name ?? '')} => _args.${quoteIdent(param.name ?? '')}`)
     .join(', ')})`;
+  // One OUT/TABLE column of a base type: a subquery makes `_r` a row whose field is that column.
+  const call =
+    routine.named_result && routine.return_kind !== 'c' && routine.return_type !== 'record'
+      ? `(select * from ${direct})`
+      : direct;
   const alias = shape === 'set-of-values' || shape === 'value' ? '_r(v)' : '_r';
   const from =
     given.length === 0

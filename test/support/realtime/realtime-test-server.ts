@@ -11,6 +11,7 @@ import { PhoenixConnection } from './phoenix-connection';
 import { isPhoenixVsn } from './phoenix-serializer';
 import { PostgresChangesFeed } from './postgres-changes-feed';
 import { PostgrestRpcHandler } from './postgrest-rpc.handler';
+import { PostgrestTableHandler } from './postgrest-table.handler';
 import { withTimeout } from './with-timeout';
 
 export interface RealtimeTestServerOptions {
@@ -67,8 +68,9 @@ export class RealtimeTestServer {
     this.keys = new ApiKeyRing(options);
     this.faults = new FaultInjection(options.subscribeDelayMs ?? 50);
     const rpc = new PostgrestRpcHandler(pool, this.keys, this.stats);
+    const tables = new PostgrestTableHandler(pool, this.keys);
     this.http = createServer((req, res) => {
-      this.route(req, res, rpc).catch((error: unknown) => {
+      this.route(req, res, rpc, tables).catch((error: unknown) => {
         if (!res.headersSent) writeJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
       });
     });
@@ -84,6 +86,8 @@ export class RealtimeTestServer {
       statement_timeout: options.statementTimeoutMs ?? 10_000,
       application_name: 'realtime-test-server',
     });
+    // An idle connection dies with its database (a restart); the next checkout opens a new one.
+    pool.on('error', () => undefined);
     let feed: PostgresChangesFeed | undefined;
     try {
       feed = await PostgresChangesFeed.start({
@@ -210,8 +214,21 @@ export class RealtimeTestServer {
     });
   }
 
-  private async route(req: IncomingMessage, res: ServerResponse, rpc: PostgrestRpcHandler): Promise<void> {
+  private async route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    rpc: PostgrestRpcHandler,
+    tables: PostgrestTableHandler,
+  ): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname.startsWith('/rest/v1/rpc/')) {
+      await rpc.handle(req, res, url);
+      return;
+    }
+    if (/^\/rest\/v1\/[^/]+$/.test(url.pathname)) {
+      await tables.handle(req, res, url);
+      return;
+    }
     if (url.pathname.startsWith('/rest/v1/')) {
       await rpc.handle(req, res, url);
       return;

@@ -18,6 +18,12 @@ export async function inRoleTransaction<T>(
 ): Promise<T> {
   const client = await pool.connect();
   let broken = false;
+  // A checked-out client has no listener of the pool's: a connection dying mid-transaction (a
+  // database restart) would be an unhandled 'error' event. The running query fails with it anyway.
+  const onError = (): void => {
+    broken = true;
+  };
+  client.on('error', onError);
   try {
     await client.query(options.readOnly ? 'begin read only' : 'begin');
     // `role` is one of two literals (DatabaseRole), never user input.
@@ -35,6 +41,7 @@ export async function inRoleTransaction<T>(
     });
     throw error;
   } finally {
+    client.off('error', onError);
     client.release(broken);
   }
 }

@@ -1,0 +1,3 @@
+import { competingConsumersConformance } from '../bus/competing-consumers.conformance';
+
+competingConsumersConformance('supabase');

@@ -1,0 +1,3 @@
+import { crashRecoveryConformance } from '../bus/crash-recovery.conformance';
+
+crashRecoveryConformance('supabase');

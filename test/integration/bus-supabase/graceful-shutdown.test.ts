@@ -1,0 +1,3 @@
+import { gracefulShutdownConformance } from '../bus/graceful-shutdown.conformance';
+
+gracefulShutdownConformance('supabase');

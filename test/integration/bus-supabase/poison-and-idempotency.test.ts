@@ -1,0 +1,3 @@
+import { poisonAndIdempotencyConformance } from '../bus/poison-and-idempotency.conformance';
+
+poisonAndIdempotencyConformance('supabase');

@@ -1,0 +1,3 @@
+import { postgresRestartConformance } from '../bus/postgres-restart.conformance';
+
+postgresRestartConformance('supabase');

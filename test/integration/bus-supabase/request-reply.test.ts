@@ -1,0 +1,3 @@
+import { requestReplyConformance } from '../bus/request-reply.conformance';
+
+requestReplyConformance('supabase');

@@ -1,0 +1,3 @@
+import { severedWakeupsConformance } from '../bus/severed-wakeups.conformance';
+
+severedWakeupsConformance('supabase');

@@ -1,0 +1,3 @@
+import { severedWakeupsConformance } from './severed-wakeups.conformance';
+
+severedWakeupsConformance('postgres');

@@ -1,0 +1,3 @@
+import { competingConsumersConformance } from '../integration/bus/competing-consumers.conformance';
+
+competingConsumersConformance('live');

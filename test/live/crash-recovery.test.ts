@@ -1,0 +1,3 @@
+import { crashRecoveryConformance } from '../integration/bus/crash-recovery.conformance';
+
+crashRecoveryConformance('live');

@@ -1,0 +1,3 @@
+import { gracefulShutdownConformance } from '../integration/bus/graceful-shutdown.conformance';
+
+gracefulShutdownConformance('live');

@@ -1,0 +1,3 @@
+import { poisonAndIdempotencyConformance } from '../integration/bus/poison-and-idempotency.conformance';
+
+poisonAndIdempotencyConformance('live');

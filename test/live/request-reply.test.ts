@@ -1,0 +1,3 @@
+import { requestReplyConformance } from '../integration/bus/request-reply.conformance';
+
+requestReplyConformance('live');
