@@ -38,6 +38,14 @@ describe(parseExposition.name, () => {
     expect([...families.values()].map((family) => family.samples[0].value)).toEqual([1, Infinity, NaN, -0.0025]);
   });
 
+  it('reads special values in any case, as prom-client writes NaN ("Nan")', () => {
+    const families = parseExposition('nodejs_eventloop_lag_mean_seconds Nan
+b +inf
+c -INF
+');
+    expect([...families.values()].map((family) => family.samples[0].value)).toEqual([NaN, Infinity, -Infinity]);
+  });
+
   it.each([
     ['a sample without a value', 'up{job="x"}'],
     ['an unterminated label value', 'up{job="x} 1'],

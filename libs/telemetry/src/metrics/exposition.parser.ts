@@ -119,9 +119,11 @@ function closingQuote(text: string): number {
 }
 
 function parseValue(text: string): number | undefined {
-  if (text === '+Inf') return Infinity;
-  if (text === '-Inf') return -Infinity;
-  if (text === 'NaN') return NaN;
+  // Prometheus reads these case-insensitively; prom-client writes NaN as "Nan".
+  const special = text.toLowerCase();
+  if (special === '+inf' || special === 'inf') return Infinity;
+  if (special === '-inf') return -Infinity;
+  if (special === 'nan') return NaN;
   const value = Number(text);
   return text !== '' && !Number.isNaN(value) ? value : undefined;
 }
