@@ -52,7 +52,7 @@ void runSmoke('smoke:workflows:e2e', async (target) => {
       indexing.state.status === 'succeeded',
       `indexing ended ${indexing.state.status}: ${JSON.stringify(indexing.state.error)}`,
     );
-    const output = indexing.state.steps[0].output as { filesIndexed: number; symbols: number } | null;
+    const output = indexing.state.steps[0].output as { files_indexed: number; symbols: number } | null;
     check((output?.symbols ?? 0) >= 3, `indexing found ${output?.symbols} symbols, expected at least 3`);
     if (target.databaseUrl) {
       const hidden = await query<{ count: string }>(
