@@ -39,10 +39,7 @@ describe(parseExposition.name, () => {
   });
 
   it('reads special values in any case, as prom-client writes NaN ("Nan")', () => {
-    const families = parseExposition('nodejs_eventloop_lag_mean_seconds Nan
-b +inf
-c -INF
-');
+    const families = parseExposition('nodejs_eventloop_lag_mean_seconds Nan\nb +inf\nc -INF\n');
     expect([...families.values()].map((family) => family.samples[0].value)).toEqual([NaN, Infinity, -Infinity]);
   });
 
