@@ -62,7 +62,7 @@ void runSmoke('smoke:workflows:e2e', async (target) => {
       check(hidden[0].count === '0', 'a .gitignored file was indexed');
     }
     process.stdout.write(
-      `  indexing: ${output?.filesIndexed} files, ${output?.symbols} symbols (trace ${indexing.trace_id})\n`,
+      `  indexing: ${output?.files_indexed} files, ${output?.symbols} symbols (trace ${indexing.trace_id})\n`,
     );
   } finally {
     rmSync(root, { recursive: true, force: true });
