@@ -42,8 +42,11 @@ describe('a request through the Edge Function', () => {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
         env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
+          // The machine's environment (proxy and CA settings among it, for Deno's npm download),
+          // less anything of a real Supabase project.
+          ...Object.fromEntries(
+            Object.entries(process.env).filter(([name]) => !/^(SUPABASE_|AGENT_INGRESS_)/.test(name)),
+          ),
           DENO_DIR: process.env.DENO_DIR ?? join(ROOT, 'node_modules', '.cache', 'deno'),
           DENO_NO_UPDATE_CHECK: '1',
           PORT: String(port),
