@@ -112,7 +112,7 @@ async function runWorkload(apiUrl: string, repoRoot: string): Promise<{ delibera
 
   say(`workflows (${WORKFLOWS}: codeBuildTest and indexing, one with a wrong example on purpose)…`);
   await pooled('workflows', WORKFLOWS, 3, async (index) => {
-    const wrong = index === 7;
+    const wrong = index === 6;
     const body =
       index % 4 === 3
         ? { path: '/api/pipeline/indexing', body: { root: repoRoot, repository: `accept-${index}`, wait: true } }

@@ -28,11 +28,11 @@ describe('ci:gates:accept', () => {
       expect(result.code).toBe(1);
       const report = JSON.parse(readFileSync(join(ROOT, 'reports/gates.json'), 'utf8')) as {
         passed: boolean;
-        verdicts: { gate: string; status: string }[];
+        gates: { gate: string; status: string }[];
       };
       expect(report.passed).toBe(false);
-      expect(report.verdicts.find((verdict) => verdict.gate === 'failure_rate')).toMatchObject({ status: 'fail' });
-      const others = report.verdicts.filter((verdict) => verdict.gate !== 'failure_rate');
+      expect(report.gates.find((verdict) => verdict.gate === 'failure_rate')).toMatchObject({ status: 'fail' });
+      const others = report.gates.filter((verdict) => verdict.gate !== 'failure_rate');
       expect(others.every((verdict) => verdict.status === 'pass')).toBe(true);
       expect(readFileSync(join(ROOT, 'reports/gates.junit.xml'), 'utf8')).toMatch(/<failure /);
     } finally {
