@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:net';
 
 /** Whether a process with this pid exists (a zombie does not count). */
 export function isRunning(pid: number): boolean {
@@ -38,20 +37,4 @@ export async function waitFor<T>(
   }
 }
 
-/** A block of consecutive free TCP ports on loopback, starting at a random base. */
-export async function freePortBlock(size: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    const free = await Promise.all(Array.from({ length: size }, (_, i) => isPortFree(base + i)));
-    if (free.every(Boolean)) return base;
-  }
-  throw new Error(`no block of ${size} free ports found`);
-}
-
-function isPortFree(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const probe = createServer();
-    probe.once('error', () => done(false));
-    probe.listen(port, '127.0.0.1', () => probe.close(() => done(true)));
-  });
-}
+export { freePortBlock } from '../../scripts/support/smoke-harness';
