@@ -1,4 +1,4 @@
-import type { MessageKind, MessageStatus } from './trace-records';
+import type { MessageKind, TraceEventRecord, TraceMessageRecord } from './trace-records';
 
 /** Where an entry sits in the parent/child tree of the trace. */
 interface TreePlacement {
@@ -11,24 +11,8 @@ interface TreePlacement {
 }
 
 /** An `agent_messages` row on the time line, with its timings. */
-export interface TraceMessageEntry extends TreePlacement {
+export interface TraceMessageEntry extends TreePlacement, Omit<TraceMessageRecord, 'traceId'> {
   readonly record: 'message';
-  readonly id: string;
-  readonly spanId: string;
-  readonly parentSpanId: string | null;
-  readonly kind: MessageKind;
-  readonly pattern: string;
-  readonly sender: string;
-  readonly recipient: string;
-  readonly correlationId: string | null;
-  readonly status: MessageStatus;
-  readonly attempts: number;
-  readonly maxAttempts: number;
-  readonly error: unknown;
-  readonly createdAt: Date;
-  readonly availableAt: Date;
-  readonly claimedAt: Date | null;
-  readonly completedAt: Date | null;
   /**
    * Time spent waiting for a consumer: `claimedAt - availableAt` for requests and event
    * deliveries, `completedAt - createdAt` for replies (until the requester took them); `null`
@@ -40,15 +24,8 @@ export interface TraceMessageEntry extends TreePlacement {
 }
 
 /** A `bus_events` row on the time line. */
-export interface TraceEventEntry extends TreePlacement {
+export interface TraceEventEntry extends TreePlacement, Omit<TraceEventRecord, 'traceId'> {
   readonly record: 'event';
-  readonly id: string;
-  readonly spanId: string;
-  readonly parentSpanId: string | null;
-  readonly type: string;
-  readonly source: string;
-  readonly data: unknown;
-  readonly createdAt: Date;
   /** How many deliveries of this event the trace holds (one per subscribed group). */
   readonly deliveries: number;
 }
