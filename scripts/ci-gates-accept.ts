@@ -21,7 +21,7 @@ import {
 import { createPgPool } from '@cogo/store';
 import { chooseTemplate } from '../apps/orchestrator/src/planning/intent-planner';
 import { MATH_SPEC, WRONG_EXAMPLE_SPEC } from './support/example-specs';
-import { decisionSamples, outcomeSamples } from './support/gate-samples';
+import { decisionSamples, outcomeSamples } from '@cogo/telemetry';
 import { LocalStack, ROOT } from './support/local-stack';
 import { freePortBlock } from './support/smoke-harness';
 

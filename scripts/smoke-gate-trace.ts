@@ -10,7 +10,7 @@ import { GATES_CONFIG_PATH, evaluateGates, parseGatesConfig, renderTextTable } f
 import { createPgPool } from '@cogo/store';
 import { isTraceId } from '@cogo/tracing';
 import { MATH_SPEC } from './support/example-specs';
-import { outcomeSamples } from './support/gate-samples';
+import { outcomeSamples } from '@cogo/telemetry';
 import { ROOT } from './support/local-stack';
 import { api, smokeTarget } from './support/smoke-harness';
 

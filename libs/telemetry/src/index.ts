@@ -45,3 +45,4 @@ export type {
   TraceView,
 } from './trace/trace-view';
 export { fromTraceWire, toTraceWire, type TraceEntryWire, type TraceWire } from './trace/trace-view.wire';
+export { decisionSamples, outcomeSamples, type SampleWindow } from './gates/gate-samples.query';

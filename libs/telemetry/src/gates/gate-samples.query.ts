@@ -1,4 +1,7 @@
-/** Gate samples read from the bus tables: finished deliveries and orchestrator decisions. */
+/**
+ * Gate samples read from the bus tables: finished deliveries and orchestrator decisions. One query
+ * for the orchestrator's run gate and the gate scripts alike.
+ */
 import type { Pool } from 'pg';
 import type { DecisionRecord, MessageOutcome, OutcomeSample } from '@cogo/gates';
 
