@@ -71,6 +71,7 @@ async function main(): Promise<void> {
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
   say(`cogo-agent-core is up in ${seconds} s`);
   say(`  API (orchestrator):  http://localhost:${API_PORT}`);
+  say(`  viewer (browser):    http://localhost:${API_PORT}/dev   (the bus live; every trace as a waterfall)`);
   for (const agent of AGENT_NAMES.filter((name) => name !== 'orchestrator')) {
     say(`  ${agent.padEnd(20)} http://localhost:${stack.portOf(agent)}/health`);
   }
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
   say(`  curl http://localhost:${API_PORT}/health`);
   say(`  curl http://localhost:${API_PORT}/api/workflows/templates`);
   say('  the README\'s "First run" section generates, builds and tests a module with one curl');
+  say(`  open http://localhost:${API_PORT}/dev, or the trace_url of any answer that starts a flow`);
   say('Ctrl-C stops everything.');
 }
 

@@ -1,5 +1,12 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
-import { BusActivityRepository, BusActivityService, TraceQueryRepository } from '@cogo/telemetry';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import {
+  BusActivityRepository,
+  BusActivityService,
+  BusSnapshotRepository,
+  TraceListRepository,
+  TraceQueryRepository,
+} from '@cogo/telemetry';
 import { TraceMiddleware } from '@cogo/tracing';
 import { ArtifactsMiddleware } from './controllers/artifacts.middleware';
 import { BusGateway } from './controllers/bus-gateway';
@@ -9,11 +16,16 @@ import { OrchestratorDevController } from './controllers/orchestrator-dev.contro
 import { PipelineDevController } from './controllers/pipeline-dev.controller';
 import { WorkflowsDevController } from './controllers/workflows-dev.controller';
 import { DEV_MODULE_OPTIONS, type DevModuleOptions } from './dev-module.options';
+import { BusLiveService } from './viewer/bus-live.service';
+import { TraceUrlInterceptor } from './viewer/trace-url.interceptor';
+import { TraceViewerService } from './viewer/trace-viewer.service';
+import { ViewerController } from './viewer/viewer.controller';
 
 /**
- * Every developer-only HTTP endpoint: `/api/*` and `/artifacts/*`. Imported only in development
- * mode; in production the module is not loaded, so none of these routes exists. The controllers
- * are thin HTTP adapters over bus requests to the agents.
+ * Every developer-only HTTP endpoint: `/api/*`, `/artifacts/*` and the viewer under `/dev`.
+ * Imported only in development mode; in production the module is not loaded, so none of these
+ * routes exists. The controllers are thin HTTP adapters over bus requests to the agents; answers
+ * that carry a `trace_id` also get the `trace_url` of its page in the viewer.
  */
 @Module({})
 export class DevModule implements NestModule {
@@ -26,6 +38,7 @@ export class DevModule implements NestModule {
         PipelineDevController,
         IntegrationDevController,
         MetricsDevController,
+        ViewerController,
       ],
       providers: [
         BusGateway,
@@ -34,6 +47,11 @@ export class DevModule implements NestModule {
         BusActivityService,
         TraceQueryRepository,
         BusActivityRepository,
+        BusSnapshotRepository,
+        TraceListRepository,
+        BusLiveService,
+        TraceViewerService,
+        { provide: APP_INTERCEPTOR, useClass: TraceUrlInterceptor },
       ],
     };
   }

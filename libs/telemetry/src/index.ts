@@ -3,6 +3,8 @@ export { HealthController } from './health/health.controller';
 export { HealthModule } from './health/health.module';
 export { BUS_METRICS, type BusMetrics, busMetricsIn, DURATION_BUCKETS_SECONDS } from './metrics/bus-metrics';
 export { type ExpositionSample, type MetricFamily, parseExposition, sampleValue } from './metrics/exposition.parser';
+export type { AgentInstanceFigures, BusSnapshot, BusTotals, DeadLetter, QueueFigures } from './live/bus-snapshot';
+export { BusSnapshotRepository, type BusSnapshotOptions } from './live/bus-snapshot.repository';
 export { LabelBudget, OTHER_LABEL } from './metrics/label-budget';
 export { collectProcessMetrics } from './metrics/process-metrics';
 export { MAX_PATTERN_LABELS, PrometheusBusObserver } from './metrics/prometheus-bus.observer';
@@ -26,9 +28,12 @@ export {
   type EventTypeCount,
 } from './trace/event-log';
 export { latencyReport, type LatencyFigures, type LatencyReport, type PatternLatency } from './trace/latency-report';
+export { TraceListRepository, type TraceRun, type TraceRunStep } from './trace/trace-list.repository';
+export { traceListEntry, type TraceListEntry, type TraceListRow, type TraceListStatus } from './trace/trace-list-entry';
 export { MAX_WINDOW_MS, parseWindow, windowProblem, type MetricsWindow } from './trace/parse-window';
 export { formatMs, renderWaterfall, WATERFALL_GLYPHS, type WaterfallOptions } from './trace/render-waterfall';
 export { TRACE_ROW_LIMIT, TraceQueryRepository } from './trace/trace-query.repository';
+export { groupOf } from './trace/trace-timings';
 export type {
   MessageKind,
   MessageStatus,
