@@ -1,5 +1,6 @@
 import { type DynamicModule, type INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
 import { type AgentName, type AppConfig, ConfigError, loadConfig } from '@cogo/config';
 import { AgentLoggerService, accessLog, createAgentLogger } from '@cogo/tracing';
@@ -46,7 +47,11 @@ export async function startAgent(
   try {
     // The logger is given at creation rather than buffered and swapped in later: lines written
     // while the module is built, or by an initialisation that fails, are already JSON.
-    const app = await NestFactory.create(rootModule(config), { logger: new AgentLoggerService(logger) });
+    const app = await NestFactory.create<NestExpressApplication>(rootModule(config), {
+      logger: new AgentLoggerService(logger),
+    });
+    // Nothing about the server's make in the answers.
+    app.disable('x-powered-by');
     app.use(accessLog(logger));
     connectBus(app);
     app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
