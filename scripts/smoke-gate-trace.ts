@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { GATES_CONFIG_PATH, evaluateGates, parseGatesConfig, renderTextTable } from '@cogo/gates';
+import { GATES_CONFIG_PATH, evaluateTraceGates, parseGatesConfig, renderTextTable } from '@cogo/gates';
 import { createPgPool } from '@cogo/store';
 import { isTraceId } from '@cogo/tracing';
 import { MATH_SPEC } from './support/example-specs';
@@ -26,8 +26,6 @@ function localDatabaseUrl(): string | undefined {
 
 async function judge(databaseUrl: string, traceId: string): Promise<boolean> {
   const config = parseGatesConfig(JSON.parse(readFileSync(join(ROOT, GATES_CONFIG_PATH), 'utf8')), GATES_CONFIG_PATH);
-  // One trace is a handful of deliveries: the acceptance minimums do not apply to it.
-  const perTrace = { ...config, minSamples: { ...config.minSamples, outcomes: 1, perPattern: 1 } };
   const pool = createPgPool({ connectionString: databaseUrl, max: 1 });
   try {
     const outcomes = await outcomeSamples(pool, { traceId });
@@ -35,10 +33,9 @@ async function judge(databaseUrl: string, traceId: string): Promise<boolean> {
       process.stdout.write(`FAIL smoke:gate:trace: trace ${traceId} has no finished deliveries in this database\n`);
       return false;
     }
-    const report = evaluateGates(perTrace, { outcomes }, { families: ['failure_rate', 'latency'] });
-    const judged = report.verdicts.filter((verdict) => verdict.status !== 'insufficient' || verdict.samples > 0);
-    const table = renderTextTable({ ...report, verdicts: judged }, { colour: process.stdout.isTTY });
-    const passed = judged.every((verdict) => verdict.status === 'pass');
+    const report = evaluateTraceGates(config, outcomes);
+    const table = renderTextTable(report, { colour: process.stdout.isTTY });
+    const passed = report.passed;
     process.stdout.write(
       `${table}\n${passed ? 'PASS' : 'FAIL'} smoke:gate:trace ${traceId} (${outcomes.length} deliveries)\n`,
     );

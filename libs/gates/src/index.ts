@@ -34,6 +34,7 @@ export {
 } from './evaluation/evaluation-case';
 export { parseEvaluationSet } from './evaluation/parse-evaluation-set';
 export { evaluateGates, type EvaluateGatesOptions } from './gates/evaluate-gates';
+export { evaluateTraceGates } from './gates/evaluate-trace-gates';
 export {
   GATE_FAMILIES,
   type GateComparator,

@@ -2,14 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { PermanentRpcException } from '@cogo/bus';
-import { GATES_CONFIG_PATH, type GatesReport, evaluateGates, parseGatesConfig, toJsonReport } from '@cogo/gates';
+import { GATES_CONFIG_PATH, evaluateTraceGates, parseGatesConfig, toJsonReport } from '@cogo/gates';
 import { RunRepository } from './run.repository';
 import { TraceOutcomeRepository } from './trace-outcome.repository';
 
-/**
- * The quality gates judged on one run's trace: its failure rate and latency. A single trace has
- * few deliveries, so the minimum sample sizes of the acceptance gates do not apply here.
- */
+/** The quality gates judged on one run's trace: its failure rate and latency (`evaluateTraceGates`). */
 @Injectable()
 export class RunGateService {
   constructor(
@@ -21,12 +18,7 @@ export class RunGateService {
     const run = await this.runs.state(runId);
     if (!run) throw new PermanentRpcException('RUN_NOT_FOUND', `There is no workflow run ${runId}.`);
     const config = parseGatesConfig(JSON.parse(await readFile(resolve(GATES_CONFIG_PATH), 'utf8')), GATES_CONFIG_PATH);
-    const perTrace = { ...config, minSamples: { ...config.minSamples, outcomes: 1, perPattern: 1 } };
-    const report: GatesReport = evaluateGates(
-      perTrace,
-      { outcomes: await this.outcomes.outcomesOfTrace(run.traceId) },
-      { families: ['failure_rate', 'latency'] },
-    );
+    const report = evaluateTraceGates(config, await this.outcomes.outcomesOfTrace(run.traceId));
     return { ...toJsonReport(report), run_id: runId, trace_id: run.traceId };
   }
 }

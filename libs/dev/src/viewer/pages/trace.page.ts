@@ -204,8 +204,9 @@ function gatePanel(gate: TraceGate): SafeHtml {
 }
 
 /**
- * The verdict in a word. A gate without samples (a pattern this trace never used) fails the
- * orchestrator's verdict; it is told apart from a measured failure, not hidden.
+ * The verdict in a word. Per-pattern gates of patterns the trace never used are left out by the
+ * orchestrator; a gate still without samples (a trace with no finished delivery yet) fails its
+ * verdict, and is told apart from a measured failure, not hidden.
  */
 export function gateHeadline(report: GatesJsonReport): { text: string; tone: string; note: string | null } {
   const failed = report.gates.filter((verdict) => verdict.status === 'fail').length;
