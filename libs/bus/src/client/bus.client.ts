@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { ClientProxy, type MsPattern, type ReadPacket, type WritePacket } from '@nestjs/microservices';
+import type { Observable } from 'rxjs';
 import { childSpan, currentTrace, formatTraceparent } from '@cogo/tracing';
 import { MicroBatcher } from '../batching/micro-batcher';
+import { deliveryScopedId } from '../context/delivery-scope';
 import { BusClosedException } from '../errors/bus-closed.exception';
 import { NoRouteException } from '../errors/no-route.exception';
-import { PayloadTooLargeException } from '../errors/payload-too-large.exception';
 import { RemoteErrorException } from '../errors/remote-error.exception';
 import { RequestTimeoutException } from '../errors/request-timeout.exception';
 import type { BusDriver, WakeupState } from '../interfaces/bus-driver.interface';
@@ -17,6 +18,7 @@ import type {
   SendResult,
 } from '../interfaces/bus-message.interface';
 import { BusRecord, type BusRecordOptions } from '../record/bus-record';
+import { checkPattern, checkPayload, checkRecipient, checkRecordOptions } from './message-rules';
 import { resolveRoute } from './route-table';
 
 export interface BusClientOptions {
@@ -109,6 +111,15 @@ export class BusClient extends ClientProxy<Record<never, never>, BusClientStatus
     return this.driver as T;
   }
 
+  /** A `null` or absent payload is sent as JSON `null` (Nest's proxy would throw an untyped error). */
+  override send<TResult = unknown, TInput = unknown>(pattern: unknown, data: TInput): Observable<TResult> {
+    return super.send<TResult, unknown>(pattern, data ?? new BusRecord(null));
+  }
+
+  override emit<TResult = unknown, TInput = unknown>(pattern: unknown, data: TInput): Observable<TResult> {
+    return super.emit<TResult, unknown>(pattern, data ?? new BusRecord(null));
+  }
+
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
     let message: OutgoingMessage;
     let timeoutMs: number;
@@ -173,14 +184,18 @@ export class BusClient extends ClientProxy<Record<never, never>, BusClientStatus
 
   protected async dispatchEvent<T = PublishResult>(packet: ReadPacket): Promise<T> {
     const { data, options } = unpack(packet.data);
+    const type = this.normalizePattern(packet.pattern as MsPattern);
+    checkPattern(type, 'event type');
+    checkRecordOptions(options);
+    this.checkPayload(data);
     const span = childSpan(currentTrace());
-    this.assertPayloadSize(data);
     const event: OutgoingEvent = {
-      id: randomUUID(),
+      // A handler run again for the same message publishes the same ids: fanned out only once.
+      id: deliveryScopedId(`event:${type}`),
       traceId: span.traceId,
       spanId: span.spanId,
       parentSpanId: span.parentSpanId,
-      type: this.normalizePattern(packet.pattern as MsPattern),
+      type,
       source: this.options.group,
       data: data ?? null,
       headers: { ...options.headers, traceparent: formatTraceparent(span) },
@@ -198,10 +213,13 @@ export class BusClient extends ClientProxy<Record<never, never>, BusClientStatus
   private toRequest(packet: ReadPacket): { message: OutgoingMessage; timeoutMs: number } {
     if (this.closed) throw new BusClosedException('client');
     const pattern = this.normalizePattern(packet.pattern as MsPattern);
+    checkPattern(pattern);
     const { data, options } = unpack(packet.data);
     const recipient = options.recipient ?? resolveRoute(this.options.routes ?? {}, pattern);
     if (!recipient) throw new NoRouteException(pattern);
-    this.assertPayloadSize(data);
+    checkRecipient(recipient);
+    checkRecordOptions(options);
+    this.checkPayload(data);
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? 30_000;
     const span = childSpan(currentTrace());
     const now = Date.now();
@@ -227,10 +245,9 @@ export class BusClient extends ClientProxy<Record<never, never>, BusClientStatus
     };
   }
 
-  private assertPayloadSize(data: unknown): void {
-    const limit = this.options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
-    const bytes = Buffer.byteLength(JSON.stringify(data ?? null) ?? 'null');
-    if (bytes > limit) throw new PayloadTooLargeException(bytes, limit);
+  /** Refused before anything is sent: over the limit, or not JSON that Postgres can store. */
+  private checkPayload(data: unknown): void {
+    checkPayload(data, this.options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES);
   }
 
   private async sendBatch(messages: OutgoingMessage[]): Promise<SendResult[]> {

@@ -16,6 +16,10 @@ export const BusErrorCode = {
   HandlerError: 'HANDLER_ERROR',
   /** The payload is too large for the bus. */
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  /** The payload is not JSON that Postgres can store (a NUL character, a lone surrogate, a BigInt). */
+  InvalidPayload: 'INVALID_PAYLOAD',
+  /** A pattern, recipient or option of the message breaks the bus's rules; nothing was sent. */
+  InvalidMessage: 'INVALID_MESSAGE',
   /** The client or server is closed. */
   Closed: 'BUS_CLOSED',
 } as const;

@@ -1,5 +1,16 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import {
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { CodeSpecDto } from './code-spec.dto';
 
 export const GENERATORS = ['template', 'llm', 'cogo-worker'] as const;
@@ -10,6 +21,7 @@ const WORKSPACE = /^[a-zA-Z0-9_.-]+(\/[a-zA-Z0-9_.-]+)*$/;
 
 /** `codegen.generate` */
 export class CodegenGenerateDto {
+  @IsDefined()
   @ValidateNested()
   @Type(() => CodeSpecDto)
   spec!: CodeSpecDto;
@@ -94,11 +106,20 @@ export interface TestRunResult {
   readonly logs: readonly string[];
 }
 
+/**
+ * An index root that stays where it was pointed: not the filesystem root (`/`, `//`, `/.`), and no `..`
+ * segment that climbs out of the directory it names (`/srv/../..`, `../../etc`).
+ */
+const INDEX_ROOT = /^(?!\/[/.]*$)(?!(?:.*\/)?\.\.(?:\/|$))/;
+
 /** `index.repository` */
 export class IndexRepositoryDto {
   /** Directory to index; absolute, or relative to the indexing worker's working directory. */
   @IsString()
   @Length(1, 1000)
+  @Matches(INDEX_ROOT, {
+    message: 'root must name a directory below the filesystem root, without ".." segments (like /home/me/project)',
+  })
   root!: string;
 
   /** Stable name of the repository in the index; defaults to the directory's base name. */

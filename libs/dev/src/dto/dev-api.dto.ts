@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
+  IsDefined,
   IsIn,
   IsObject,
   IsOptional,
@@ -16,6 +17,7 @@ import {
   CodeSpecDto,
   GENERATORS,
   type GeneratorName,
+  IndexRepositoryDto,
   WORKFLOW_TEMPLATES,
   type WorkflowTemplate,
 } from '@cogo/contracts';
@@ -83,6 +85,7 @@ export class WorkflowExecuteBody {
 }
 
 export class CodeBuildTestBody {
+  @IsDefined()
   @ValidateNested()
   @Type(() => CodeSpecDto)
   spec!: CodeSpecDto;
@@ -100,15 +103,8 @@ export class CodeBuildTestBody {
   wait?: boolean;
 }
 
-export class IndexingBody {
-  @IsString()
-  @Length(1, 1000)
-  root!: string;
-
-  @IsOptional()
-  @Matches(/^[a-zA-Z0-9_.:-]{1,128}$/)
-  repository?: string;
-
+/** `root` and `repository` as the indexing worker validates them, so a bad root is a 400 here. */
+export class IndexingBody extends IndexRepositoryDto {
   @IsOptional()
   @IsBoolean()
   wait?: boolean;

@@ -1,0 +1,116 @@
+import { InvalidMessageException } from '../errors/invalid-message.exception';
+import { InvalidPayloadException } from '../errors/invalid-payload.exception';
+import { PayloadTooLargeException } from '../errors/payload-too-large.exception';
+import type { BusRecordOptions } from '../record/bus-record';
+
+/**
+ * The rules of the bus tables (supabase/migrations), checked before a message leaves the client.
+ * Messages are sent in batches of one statement: a message the database refused would fail every
+ * other message of its batch with a Postgres error, so each is refused here on its own, with a
+ * typed error that says what to change.
+ */
+
+/** The `bus_name` domain: agents, groups and instances; also the NOTIFY channel after `bus:`. */
+const BUS_NAME = /^[a-z0-9_:-]{1,56}$/;
+/** `agent_messages.pattern` and `bus_events.type`, in characters. */
+const MAX_PATTERN_CHARACTERS = 512;
+/** `agent_messages.idempotency_key`, in characters. */
+const MAX_IDEMPOTENCY_KEY_CHARACTERS = 200;
+/** `agent_messages.max_attempts`. */
+const MAX_ATTEMPTS = 100;
+/** Node runs a longer timer at once, which would time a request out immediately. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** A UTF-16 surrogate that is not half of a pair: Postgres refuses it, like NUL. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** NUL and lone surrogates in JSON text, where JSON.stringify writes them as `\u0000` and `\udxxx` escapes. */
+const UNSTORABLE_JSON_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
+
+/** The payload's size in bytes of JSON; throws when Postgres cannot store it or it is over `limit`. */
+export function checkPayload(data: unknown, limit: number): number {
+  const json = storableJson(data, 'payload');
+  const bytes = Buffer.byteLength(json);
+  if (bytes > limit) throw new PayloadTooLargeException(bytes, limit);
+  return bytes;
+}
+
+export function checkPattern(pattern: string, field = 'pattern'): void {
+  const characters = [...pattern].length;
+  if (characters < 1 || characters > MAX_PATTERN_CHARACTERS) {
+    throw new InvalidMessageException(
+      field,
+      `is ${characters} characters long; it must be 1 to ${MAX_PATTERN_CHARACTERS}. Use a short dotted name like "billing.invoice"`,
+    );
+  }
+  checkText(pattern, field);
+}
+
+export function checkRecipient(recipient: string): void {
+  if (!BUS_NAME.test(recipient)) {
+    throw new InvalidMessageException(
+      'recipient',
+      `"${recipient.slice(0, 80)}" is not a consumer group name; a name is 1 to 56 of a-z, 0-9, _, : and -`,
+    );
+  }
+}
+
+/** The per-message options of a `BusRecord`. */
+export function checkRecordOptions(options: BusRecordOptions): void {
+  const key = options.idempotencyKey;
+  if (key !== undefined) {
+    const characters = [...key].length;
+    if (characters < 1 || characters > MAX_IDEMPOTENCY_KEY_CHARACTERS) {
+      throw new InvalidMessageException(
+        'idempotency key',
+        `is ${characters} characters long; it must be 1 to ${MAX_IDEMPOTENCY_KEY_CHARACTERS} (hash a longer one)`,
+      );
+    }
+    checkText(key, 'idempotency key');
+  }
+  const attempts = options.maxAttempts;
+  if (attempts !== undefined && !(Number.isInteger(attempts) && attempts >= 1 && attempts <= MAX_ATTEMPTS)) {
+    throw new InvalidMessageException(
+      'maxAttempts',
+      `is ${attempts}; it must be a whole number from 1 to ${MAX_ATTEMPTS}`,
+    );
+  }
+  checkMilliseconds(options.timeoutMs, 'timeoutMs', 1);
+  checkMilliseconds(options.delayMs, 'delayMs', 0);
+  if (options.headers !== undefined) storableJson(options.headers, 'headers');
+}
+
+function checkMilliseconds(value: number | undefined, field: string, min: number): void {
+  if (value !== undefined && !(Number.isInteger(value) && value >= min && value <= MAX_TIMER_MS)) {
+    throw new InvalidMessageException(
+      field,
+      `is ${value}; it must be a whole number of milliseconds from ${min} to ${MAX_TIMER_MS}`,
+    );
+  }
+}
+
+function checkText(text: string, field: string): void {
+  if (text.includes('\u0000') || LONE_SURROGATE.test(text)) {
+    throw new InvalidMessageException(
+      field,
+      'contains a NUL character or a lone UTF-16 surrogate, which Postgres cannot store',
+    );
+  }
+}
+
+function storableJson(value: unknown, field: 'payload' | 'headers'): string {
+  let json: string;
+  try {
+    json = JSON.stringify(value ?? null) ?? 'null';
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (field === 'headers') throw new InvalidMessageException(field, `are not JSON (${reason})`);
+    throw new InvalidPayloadException(`is not JSON (${reason})`);
+  }
+  if (UNSTORABLE_JSON_ESCAPE.test(json)) {
+    const problem =
+      'contains a NUL character (\\u0000) or a lone UTF-16 surrogate, which Postgres cannot store as JSON';
+    if (field === 'headers') throw new InvalidMessageException(field, problem);
+    throw new InvalidPayloadException(problem);
+  }
+  return json;
+}
