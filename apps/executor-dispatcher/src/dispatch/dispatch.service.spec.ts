@@ -70,6 +70,28 @@ describe(DispatchService.name, () => {
     ]);
   });
 
+  it('retries an attempt that expired unrun on the bus (its worker crashed), with a new key', async () => {
+    const { service, send } = setup([{ agent: 'codegen-worker', instances: 1 }]);
+    send
+      .mockReturnValueOnce(
+        throwError(
+          () =>
+            new RemoteErrorException(
+              { code: 'DEADLINE_EXCEEDED', message: 'The deadline passed before a worker could run this message' },
+              'id',
+              'expired',
+            ),
+        ),
+      )
+      .mockReturnValueOnce(of({ files: ['a.ts'] }));
+    const result = await service.dispatch(request({ capability: Capabilities.CodegenGenerate }), context);
+    expect(result).toMatchObject({ attempts: 2, output: { files: ['a.ts'] } });
+    expect(send.mock.calls.map(([, record]) => (record as BusRecord).options.idempotencyKey)).toEqual([
+      'dispatch:m1:1',
+      'dispatch:m1:2',
+    ]);
+  });
+
   it('answers a worker failure with STEP_FAILED carrying the remote code and message', async () => {
     const { service, send } = setup([{ agent: 'codegen-worker', instances: 1 }]);
     send.mockReturnValue(

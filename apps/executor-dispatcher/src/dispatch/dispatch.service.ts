@@ -57,10 +57,13 @@ export class DispatchService {
         const output = await lastValueFrom(this.bus.send<unknown>(request.capability, record));
         return { capability: request.capability, agent, attempts: attempt, durationMs: now() - started, output };
       } catch (error) {
-        if (error instanceof RequestTimeoutException) {
+        // Expired on the bus: its deadline passed before a worker could run it (the worker that
+        // held it crashed, or the database was away), so it never ran. Like a timeout, try again.
+        const notRun = error instanceof RemoteErrorException && error.outcome === 'expired';
+        if (error instanceof RequestTimeoutException || notRun) {
           if (attempt <= policy.retries) {
             this.logger.warn(
-              `${request.capability} on ${agent} timed out after ${timeoutMs} ms; retrying (attempt ${attempt + 1})`,
+              `${request.capability} on ${agent} ${notRun ? 'expired unrun' : 'timed out'} after ${timeoutMs} ms; retrying (attempt ${attempt + 1})`,
             );
             continue;
           }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { lastValueFrom } from 'rxjs';
-import { BusClient, PermanentRpcException } from '@cogo/bus';
+import { BusClient, PermanentRpcException, deliveryScopedId } from '@cogo/bus';
 import { Events, type Plan, type PlanRequestDto, WORKFLOW_TEMPLATES, type WorkflowTemplate } from '@cogo/contracts';
 import { currentTrace } from '@cogo/tracing';
 import { RunRepository } from '../runs/run.repository';
@@ -41,8 +41,10 @@ export class PlanningService {
       }
     }
     const plan: Plan = {
-      planId: randomUUID(),
-      decisionId: randomUUID(),
+      // Derived from the message when planning inside a bus handler: a re-run after a crash
+      // makes the same plan and decision, not a second one.
+      planId: deliveryScopedId('plan'),
+      decisionId: deliveryScopedId('decision'),
       intent: request.intent,
       template: choice.template,
       confidence: choice.confidence,

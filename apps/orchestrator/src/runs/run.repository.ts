@@ -76,7 +76,8 @@ export class RunRepository {
   async savePlan(plan: Plan, traceId: string, input: Record<string, unknown>): Promise<void> {
     await this.pool.query(
       `insert into workflow_plans (id, decision_id, trace_id, intent, template, confidence, reason, steps, rejected, input)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       on conflict (id) do nothing`,
       [
         plan.planId,
         plan.decisionId,

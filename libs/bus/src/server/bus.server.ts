@@ -3,6 +3,7 @@ import { lastValueFrom } from 'rxjs';
 import { runWithTrace } from '@cogo/tracing';
 import { MicroBatcher } from '../batching/micro-batcher';
 import { BusContext, type LeaseControl } from '../context/bus.context';
+import { runInDelivery } from '../context/delivery-scope';
 import { BusErrorCode } from '../errors/bus-error-codes';
 import { toBusError } from '../errors/to-bus-error';
 import type { BusDriver, WakeupState } from '../interfaces/bus-driver.interface';
@@ -206,7 +207,7 @@ export class BusServer extends Server<BusServerEvents, BusServerStatus> implemen
     };
     const context = new BusContext([message, lease]);
     const trace = { traceId: message.traceId, spanId: message.spanId, parentSpanId: message.parentSpanId };
-    void runWithTrace(trace, () => this.execute(entry, context))
+    void runWithTrace(trace, () => runInDelivery(message.id, () => this.execute(entry, context)))
       .catch((error: unknown) => this.reportError(`settling message ${message.id} failed`, error))
       .finally(() => {
         this.running.delete(message.id);
@@ -259,7 +260,9 @@ export class BusServer extends Server<BusServerEvents, BusServerStatus> implemen
       });
       return;
     }
-    const accepted = await this.completions.add({ id: message.id, attempt: message.attempts, reply: reply.value });
+    const accepted = await this.settleThroughOutages(entry, () =>
+      this.completions.add({ id: message.id, attempt: message.attempts, reply: reply.value }),
+    );
     entry.outcome = accepted ? 'done' : 'lease_lost';
     if (!accepted) {
       this.logger.warn?.(
@@ -271,13 +274,15 @@ export class BusServer extends Server<BusServerEvents, BusServerStatus> implemen
   private async settleFailure(entry: RunningMessage, error: BusErrorPayload): Promise<void> {
     const { message } = entry;
     const retryable = error.retryable !== false;
-    const result = await this.driver.fail(this.options.instanceId, {
-      id: message.id,
-      attempt: message.attempts,
-      error,
-      retryable,
-      retryBaseMs: this.options.retryBaseMs,
-    });
+    const result = await this.settleThroughOutages(entry, () =>
+      this.driver.fail(this.options.instanceId, {
+        id: message.id,
+        attempt: message.attempts,
+        error,
+        retryable,
+        retryBaseMs: this.options.retryBaseMs,
+      }),
+    );
     if (!result) {
       entry.outcome = 'lease_lost';
       this.logger.warn?.(`lease of message ${message.id} was lost before its failure could be recorded`);
@@ -285,6 +290,27 @@ export class BusServer extends Server<BusServerEvents, BusServerStatus> implemen
     }
     entry.outcome = result.status === 'queued' ? 'retry' : result.status === 'dead' ? 'dead' : 'failed';
     if (result.status === 'queued') this.wakeAt(result.availableAt);
+  }
+
+  /**
+   * Completing or failing a message that ran is retried while the database is unreachable (a
+   * restart, a cut connection), for up to two leases: the message stays in `running`, so its
+   * lease keeps being renewed once the database answers again. Giving up at the first error would
+   * leave it claimed until its lease ran out and then run the handler again — or, past its
+   * deadline, expire a request that had in fact been answered. A repeat is safe: both calls are
+   * fenced on (instance, attempt), so one that already committed is refused the second time.
+   */
+  private async settleThroughOutages<T>(entry: RunningMessage, settle: () => Promise<T>): Promise<T> {
+    const giveUpAt = Date.now() + 2 * this.leaseMs;
+    for (let retry = 0; ; retry++) {
+      try {
+        return await settle();
+      } catch (error) {
+        if (entry.abort.signal.aborted || Date.now() >= giveUpAt) throw error;
+        this.reportError(`settling message ${entry.message.id} failed; retrying`, error);
+        await new Promise((done) => setTimeout(done, Math.min(2_000, 100 * 2 ** retry)));
+      }
+    }
   }
 
   /** A retry becomes due at `at`: claim then instead of waiting for the idle poll. */
