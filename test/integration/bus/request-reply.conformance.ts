@@ -95,6 +95,20 @@ export function requestReplyConformance(driver: BusTestDriver): void {
       expect(rows[0].status).toBe('queued');
     });
 
+    it('refuses a result the database cannot store, alone: the requests settled with it are answered', async () => {
+      const [refused, ...neighbours] = await Promise.all([
+        lastValueFrom(caller.client.send<unknown>('fixture.unstorable', {})).catch((caught: unknown) => caught),
+        ...Array.from({ length: 20 }, (_, i) => lastValueFrom(caller.client.send<unknown>('fixture.echo', { i }))),
+      ]);
+      expect(refused).toMatchObject({ code: 'UNSERIALIZABLE_RESULT' });
+      expect((refused as Error).message).toMatch(/NUL character/);
+      expect(neighbours.map((reply) => (reply as { echoed: { i: number } }).echoed.i)).toEqual(
+        Array.from({ length: 20 }, (_, i) => i),
+      );
+      const row = (await bed.requests()).find((candidate) => candidate.pattern === 'fixture.unstorable');
+      expect(row).toMatchObject({ status: 'failed', attempts: 1 });
+    });
+
     it('reports an unknown pattern as NO_HANDLER without retrying', async () => {
       const error = await lastValueFrom(caller.client.send<unknown>('fixture.unknown', {})).catch(
         (caught: unknown) => caught,

@@ -41,6 +41,12 @@ export class FixtureHandlers {
     throw new Error(`poison ${payload.key} always fails (attempt ${context.getAttempt()})`);
   }
 
+  /** A result Postgres cannot store as JSON (a NUL character): the server must refuse it alone. */
+  @MessagePattern('fixture.unstorable')
+  unstorable(): { text: string } {
+    return { text: `before${String.fromCharCode(0)}after` };
+  }
+
   @MessagePattern('fixture.refuse')
   refuse(): never {
     throw new PermanentRpcException('NOT_ALLOWED', 'this request can never succeed');

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { BusErrorCode } from '../errors/bus-error-codes';
 import { BusRpcException } from '../errors/bus-rpc.exception';
-import { checkPattern, checkPayload, checkRecipient, checkRecordOptions } from './message-rules';
+import { checkPattern, checkPayload, checkRecipient, checkRecordOptions, checkResult } from './message-rules';
 
 fc.configureGlobal({ seed: Number(process.env.FUZZ_SEED ?? 20261127) });
 
@@ -95,5 +95,23 @@ describe('the message rules of BusClient', () => {
     expect(() =>
       checkRecordOptions({ idempotencyKey: 'k'.repeat(200), maxAttempts: 100, timeoutMs: 2 ** 31 - 1, delayMs: 0 }),
     ).not.toThrow();
+  });
+});
+
+describe(checkResult.name, () => {
+  it('takes plain JSON and undefined (a handler that returns nothing) with its size', () => {
+    expect(checkResult({ ok: true, items: [1, 'two'] }, 100)).toEqual({ ok: true, bytes: 29 });
+    expect(checkResult(undefined, 100)).toEqual({ ok: true, bytes: 4 });
+  });
+
+  it.each([
+    ['a NUL character', { text: 'a\u0000b' }, /NUL character/],
+    ['a lone surrogate', { text: '\ud800' }, /lone UTF-16 surrogate/],
+    ['a BigInt', { count: 10n }, /not JSON/],
+    ['more bytes than a reply may carry', { text: 'x'.repeat(200) }, /more than the 100 a reply may carry/],
+  ])('refuses a result with %s, saying why', (_, value, reason) => {
+    const checked = checkResult(value, 100);
+    expect(checked.ok).toBe(false);
+    expect(checked.ok ? '' : checked.reason).toMatch(reason);
   });
 });

@@ -97,6 +97,31 @@ function checkText(text: string, field: string): void {
   }
 }
 
+/**
+ * A handler's result as JSON text Postgres can store in a reply, or why it cannot be: not JSON, a
+ * NUL character or a lone surrogate, or more than `limit` bytes. A result the database refused would
+ * fail the whole batch of completions it was settled with.
+ */
+export function checkResult(
+  value: unknown,
+  limit: number,
+): { ok: true; bytes: number } | { ok: false; reason: string } {
+  let json: string;
+  try {
+    json = JSON.stringify(value ?? null) ?? 'null';
+  } catch (error) {
+    return { ok: false, reason: `it is not JSON (${error instanceof Error ? error.message : String(error)})` };
+  }
+  if (UNSTORABLE_JSON_ESCAPE.test(json)) {
+    return { ok: false, reason: 'it contains a NUL character (\\u0000) or a lone UTF-16 surrogate' };
+  }
+  const bytes = Buffer.byteLength(json);
+  if (bytes > limit) {
+    return { ok: false, reason: `it is ${bytes} bytes of JSON, more than the ${limit} a reply may carry` };
+  }
+  return { ok: true, bytes };
+}
+
 function storableJson(value: unknown, field: 'payload' | 'headers'): string {
   let json: string;
   try {

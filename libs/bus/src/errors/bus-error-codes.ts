@@ -20,6 +20,8 @@ export const BusErrorCode = {
   InvalidPayload: 'INVALID_PAYLOAD',
   /** A pattern, recipient or option of the message breaks the bus's rules; nothing was sent. */
   InvalidMessage: 'INVALID_MESSAGE',
+  /** A handler's result is not JSON Postgres can store, or is larger than a reply may be. Not retried. */
+  UnserializableResult: 'UNSERIALIZABLE_RESULT',
   /** The client or server is closed. */
   Closed: 'BUS_CLOSED',
 } as const;

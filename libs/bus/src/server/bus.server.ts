@@ -2,6 +2,7 @@ import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import { runWithTrace } from '@cogo/tracing';
 import { MicroBatcher } from '../batching/micro-batcher';
+import { checkResult } from '../client/message-rules';
 import { BusContext, type LeaseControl } from '../context/bus.context';
 import { runInDelivery } from '../context/delivery-scope';
 import { BusErrorCode } from '../errors/bus-error-codes';
@@ -9,6 +10,8 @@ import { toBusError } from '../errors/to-bus-error';
 import type { BusDriver, WakeupState } from '../interfaces/bus-driver.interface';
 import type { BusErrorPayload, BusMessage, Completion } from '../interfaces/bus-message.interface';
 import type { BusObserver, SettledOutcome } from '../interfaces/bus-observer.interface';
+
+const DEFAULT_MAX_RESULT_BYTES = 1_000_000;
 
 export interface BusServerOptions {
   /** Consumer group: the agent name. Every instance of the group competes for its messages. */
@@ -31,6 +34,8 @@ export interface BusServerOptions {
   readonly onPatterns?: (patterns: readonly string[]) => void;
   /** Metrics hooks. */
   readonly observer?: BusObserver;
+  /** The largest handler result a reply may carry, in bytes of JSON (default 1,000,000, like a payload). */
+  readonly maxResultBytes?: number;
 }
 
 export type BusServerStatus = 'connecting' | 'connected' | 'disconnected' | 'draining' | 'closed';
@@ -251,17 +256,18 @@ export class BusServer extends Server<BusServerEvents, BusServerStatus> implemen
       await this.settleFailure(entry, toBusError(outcome.error));
       return;
     }
-    const reply = message.kind === 'request' ? toJson(outcome.value) : { ok: true as const, value: null };
-    if (!reply.ok) {
+    const value = message.kind === 'request' ? (outcome.value ?? null) : null;
+    const checked = checkResult(value, this.options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES);
+    if (!checked.ok) {
       await this.settleFailure(entry, {
-        code: 'UNSERIALIZABLE_RESULT',
-        message: `The handler of "${message.pattern}" returned a value that is not JSON: ${reply.reason}`,
+        code: BusErrorCode.UnserializableResult,
+        message: `The handler of "${message.pattern}" returned a result the bus cannot carry: ${checked.reason}. Return plain JSON, and put large data in a file or table and return its reference.`,
         retryable: false,
       });
       return;
     }
     const accepted = await this.settleThroughOutages(entry, () =>
-      this.completions.add({ id: message.id, attempt: message.attempts, reply: reply.value }),
+      this.completions.add({ id: message.id, attempt: message.attempts, reply: value }),
     );
     entry.outcome = accepted ? 'done' : 'lease_lost';
     if (!accepted) {
@@ -416,12 +422,3 @@ export class BusServer extends Server<BusServerEvents, BusServerStatus> implemen
 }
 
 /** The value as it will be stored (undefined becomes null), or why it cannot be stored. */
-function toJson(value: unknown): { ok: true; value: unknown } | { ok: false; reason: string } {
-  if (value === undefined) return { ok: true, value: null };
-  try {
-    JSON.stringify(value);
-    return { ok: true, value };
-  } catch (error) {
-    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
-  }
-}
