@@ -33,6 +33,42 @@ describe(DispatchService.name, () => {
     expect(send).not.toHaveBeenCalled();
   });
 
+  it('waits for an agent seen recently (restarting) instead of refusing, and sends to it once it is back', async () => {
+    const { service, send, registry } = setup([]);
+    const restarting = [{ agent: 'build-test-worker', instances: 1, lastHeartbeatAt: new Date() }];
+    // Live window: nobody for two checks, then the agent is back. Recent window: it was seen.
+    registry.capableAgents.mockImplementation((_: string, staleMs: number) =>
+      Promise.resolve(staleMs > 15_000 || registry.capableAgents.mock.calls.length > 4 ? restarting : []),
+    );
+    send.mockReturnValue(of({ ok: true }));
+    const pauses: number[] = [];
+    const sleep = (ms: number): Promise<void> => {
+      pauses.push(ms);
+      return Promise.resolve();
+    };
+    const result = await service.dispatch(request(), { ...context, sleep });
+    expect(result).toMatchObject({ agent: 'build-test-worker', output: { ok: true } });
+    expect(pauses).toEqual([500, 500]);
+  });
+
+  it('refuses with NO_CAPABLE_AGENT once the grace period for a recently seen agent is over', async () => {
+    const { service, send, registry } = setup([]);
+    const seen = [{ agent: 'build-test-worker', instances: 1, lastHeartbeatAt: new Date() }];
+    registry.capableAgents.mockImplementation((_: string, staleMs: number) =>
+      Promise.resolve(staleMs > 15_000 ? seen : []),
+    );
+    let waitedMs = 0;
+    const sleep = (ms: number): Promise<void> => {
+      waitedMs += ms;
+      return Promise.resolve();
+    };
+    await expect(service.dispatch(request(), { ...context, sleep })).rejects.toMatchObject({
+      payload: { code: 'NO_CAPABLE_AGENT' },
+    });
+    expect(waitedMs).toBe(20_000);
+    expect(send).not.toHaveBeenCalled();
+  });
+
   it('sends to the group with the most live instances, keyed for redelivery', async () => {
     const { service, send } = setup([
       { agent: 'build-test-worker', instances: 3 },

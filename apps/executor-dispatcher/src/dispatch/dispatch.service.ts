@@ -8,14 +8,24 @@ import {
   RequestTimeoutException,
 } from '@cogo/bus';
 import { DispatchErrorCode, type DispatchRequestDto, type DispatchResult } from '@cogo/contracts';
-import { CAPABILITY_POLICIES, PRESENCE_STALE_MS } from './capability-policy';
-import { CapabilityRegistryRepository } from './capability-registry.repository';
+import {
+  CAPABILITY_POLICIES,
+  PRESENCE_GRACE_MS,
+  PRESENCE_RECENT_MS,
+  PRESENCE_RECHECK_MS,
+  PRESENCE_STALE_MS,
+} from './capability-policy';
+import { type CapableAgent, CapabilityRegistryRepository } from './capability-registry.repository';
 
 export interface DispatchContext {
   /** Stable per incoming request (its idempotency key or message id): a redelivery reuses the same attempts. */
   readonly idempotencyBase: string;
   readonly now?: () => number;
+  /** Waits between presence checks; a test passes one that does not really wait. */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
+
+const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
 /**
  * Routes `execute {capability, input}` to a live agent that declared the capability, with the
@@ -31,10 +41,32 @@ export class DispatchService {
     private readonly bus: BusClient,
   ) {}
 
+  /**
+   * The live agents with the capability. When none is live but one was seen recently (restarting
+   * after a crash, or its heartbeats lost to a database restart), wait for it for a grace period:
+   * the work is better late than refused.
+   */
+  private async liveAgents(capability: string, pause: (ms: number) => Promise<void>): Promise<CapableAgent[]> {
+    let waitedMs = 0;
+    for (;;) {
+      const live = await this.registry.capableAgents(capability, PRESENCE_STALE_MS);
+      if (live.length > 0 || waitedMs >= PRESENCE_GRACE_MS) return live;
+      const recent = await this.registry.capableAgents(capability, PRESENCE_RECENT_MS);
+      if (recent.length === 0) return live;
+      if (waitedMs === 0) {
+        this.logger.warn(
+          `no live agent has "${capability}" but ${recent.map((agent) => agent.agent).join(', ')} was seen recently; waiting up to ${PRESENCE_GRACE_MS / 1000} s for it`,
+        );
+      }
+      await pause(PRESENCE_RECHECK_MS);
+      waitedMs += PRESENCE_RECHECK_MS;
+    }
+  }
+
   async dispatch(request: DispatchRequestDto, context: DispatchContext): Promise<DispatchResult> {
     const now = context.now ?? Date.now;
     const started = now();
-    const agents = await this.registry.capableAgents(request.capability, PRESENCE_STALE_MS);
+    const agents = await this.liveAgents(request.capability, context.sleep ?? sleep);
     if (agents.length === 0) {
       throw new PermanentRpcException(
         DispatchErrorCode.NoCapableAgent,

@@ -19,6 +19,8 @@ import type { BusModuleOptions } from '../interfaces/bus-module-options.interfac
 export class PresenceService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(PresenceService.name);
   private timer?: NodeJS.Timeout;
+  /** The heartbeat in flight, awaited before deregistering so it cannot bring the presence back. */
+  private beating?: Promise<void>;
   private readonly patterns = new Set<string>();
   private lastBeatAt?: Date;
   private failing = false;
@@ -39,13 +41,33 @@ export class PresenceService implements OnApplicationBootstrap, BeforeApplicatio
 
   async onApplicationBootstrap(): Promise<void> {
     await this.beat();
-    this.timer = setInterval(() => void this.beat(), this.options.heartbeatMs ?? 5_000);
+    this.schedule();
+  }
+
+  /**
+   * The next heartbeat: after the interval, or after a second while the last one failed, so that a
+   * database restart costs the instance about a second of presence instead of whole intervals (the
+   * dispatcher counts an instance whose heartbeat is older than 15 s as gone).
+   */
+  private schedule(): void {
+    const intervalMs = this.options.heartbeatMs ?? 5_000;
+    this.timer = setTimeout(
+      () => {
+        this.beating = this.beat();
+        void this.beating.then(() => {
+          if (this.timer) this.schedule();
+        });
+      },
+      this.failing ? Math.min(1_000, intervalMs) : intervalMs,
+    );
     this.timer.unref();
   }
 
   /** Before the driver closes (it does so in onApplicationShutdown). */
   async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.beating;
     await this.driver.deregister(this.options.instanceId).catch((error: unknown) => {
       this.logger.warn(`could not remove presence of ${this.options.instanceId}: ${String(error)}`);
     });
