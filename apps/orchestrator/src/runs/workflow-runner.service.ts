@@ -6,7 +6,7 @@ import {
   type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { lastValueFrom } from 'rxjs';
-import { BusClient, BusRecordBuilder, BusRpcException } from '@cogo/bus';
+import { BusClient, BusRecordBuilder, BusRpcException, RequestTimeoutException } from '@cogo/bus';
 import { APP_CONFIG, type AppConfig } from '@cogo/config';
 import { type DispatchResult, Events, Patterns } from '@cogo/contracts';
 import { runWithTrace } from '@cogo/tracing';
@@ -163,16 +163,28 @@ export class WorkflowRunner implements OnApplicationBootstrap, BeforeApplication
       .setIdempotencyKey(`wf:${runId}:${index}`)
       .setTimeout(STEP_TIMEOUT_MS[capability] ?? 120_000)
       .build();
-    try {
-      const result = await lastValueFrom(this.bus.send<DispatchResult>(Patterns.DispatcherExecute, record));
-      const verdict = judgeStepOutput(capability, result.output);
-      return verdict.ok
-        ? { ok: true, output: result.output }
-        : { ok: false, output: result.output, error: { code: verdict.code, message: verdict.message } };
-    } catch (error) {
-      const code = error instanceof BusRpcException ? error.code : 'DISPATCH_FAILED';
-      const message = error instanceof BusRpcException ? error.payload.message : String(error);
-      return { ok: false, error: { code, message } };
+    const giveUpAt = Date.now() + 2 * (STEP_TIMEOUT_MS[capability] ?? 120_000);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const result = await lastValueFrom(this.bus.send<DispatchResult>(Patterns.DispatcherExecute, record));
+        const verdict = judgeStepOutput(capability, result.output);
+        return verdict.ok
+          ? { ok: true, output: result.output }
+          : { ok: false, output: result.output, error: { code: verdict.code, message: verdict.message } };
+      } catch (error) {
+        // An answer (the dispatcher's error) or a refusal (a typed client error) is the step's
+        // outcome; only no answer at all is worth another send.
+        const noAnswer = error instanceof RequestTimeoutException || !(error instanceof BusRpcException);
+        if (!noAnswer || this.stopping || Date.now() >= giveUpAt) {
+          const code = error instanceof BusRpcException ? error.code : 'DISPATCH_FAILED';
+          const message = error instanceof BusRpcException ? error.payload.message : String(error);
+          return { ok: false, error: { code, message } };
+        }
+        // No answer: the database was away or the reply did not come in time. The same key again
+        // either starts the step or waits for the outcome of the dispatch already under way.
+        this.logger.warn(`dispatching step ${index} of run ${runId} got no answer (${String(error)}); sending again`);
+        await new Promise((done) => setTimeout(done, Math.min(5_000, 250 * 2 ** attempt)));
+      }
     }
   }
 
