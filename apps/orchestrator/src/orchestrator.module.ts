@@ -5,6 +5,7 @@ import { BUS_ROUTES } from '@cogo/contracts';
 import { DevModule } from '@cogo/dev';
 import { StoreModule } from '@cogo/store';
 import { HealthModule } from '@cogo/telemetry';
+import { BusSweepService, SWEEP_OPTIONS } from './housekeeping/bus-sweep.service';
 import { OrchestratorHandler } from './orchestrator.handler';
 import { PlanningService } from './planning/planning.service';
 import { DecisionEventRepository } from './quality/decision-event.repository';
@@ -54,6 +55,8 @@ export class OrchestratorModule {
         DecisionEventRepository,
         EvaluationSetRepository,
         { provide: RUNNER_OPTIONS, useValue: { leaseMs: 10_000, resumeIntervalMs: 2_000 } },
+        BusSweepService,
+        { provide: SWEEP_OPTIONS, useValue: { intervalMs: 60_000, replyTtlMs: 600_000, instanceTtlMs: 600_000 } },
       ],
     };
   }
