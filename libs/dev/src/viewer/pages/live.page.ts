@@ -93,7 +93,13 @@ export function renderLivePage(): string {
                 <th scope="col">status</th>
                 <th scope="col" class="num">duration</th>
                 <th scope="col" class="num">messages</th>
-                <th scope="col" class="num">failures</th>
+                <th
+                  scope="col"
+                  class="num"
+                  title="deliveries that ended failed, dead or expired; a failed test run is a result, not a failed delivery"
+                >
+                  failed deliveries
+                </th>
               </tr>
             </thead>
             <tbody id="traces-body">

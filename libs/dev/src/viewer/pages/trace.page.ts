@@ -112,7 +112,7 @@ function summaryList(view: TraceView): SafeHtml {
       <dd>${summary.events}</dd>
     </div>
     <div>
-      <dt>failures</dt>
+      <dt>failed deliveries</dt>
       <dd class="${summary.failures > 0 ? 'bad' : 'good'}">${summary.failures}</dd>
     </div>
     <div>
