@@ -103,7 +103,8 @@ function planPending(files: readonly MigrationFile[], applied: readonly AppliedR
     if (file.checksum !== row.checksum) {
       throw new MigrationError(
         `${file.file} was edited after it was applied (checksum ${row.checksum.slice(0, 12)}… in the database, ` +
-          `${file.checksum.slice(0, 12)}… on disk). Applied migrations are immutable: revert the edit and put the change in a new migration file.`,
+          `${file.checksum.slice(0, 12)}… on disk). Applied migrations are immutable: revert the edit and put the change in a new migration file. ` +
+          'A local development database you can rebuild may instead be started afresh (npm start: delete .cogo/).',
         file.file,
       );
     }
