@@ -15,7 +15,8 @@ describe('production mode', () => {
 
   it.each(AGENT_NAMES)('%s answers only /metrics and /health/*', async (agent) => {
     const http = request(`http://127.0.0.1:${e2e.stack.portOf(agent)}`);
-    await http.get('/health/live').expect(200);
+    const live = await http.get('/health/live').expect(200);
+    expect(live.headers['x-powered-by']).toBeUndefined();
     await http.get('/health/ready').expect(200);
     const metrics = await http.get('/metrics').expect(200);
     expect(metrics.text).toMatch(/^# HELP cogo_bus_/m);
