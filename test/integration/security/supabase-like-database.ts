@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Pool } from 'pg';
-import { createPgPool, runMigrations } from '@cogo/store';
+import { createPgPool, runMigrations, SUPABASE_ROLES_SQL } from '@cogo/store';
 import { createEmptyDatabase } from '../../support/test-database';
 
 /**
@@ -10,20 +10,7 @@ import { createEmptyDatabase } from '../../support/test-database';
  * those grants and the Data API, so this is the database the security checks must pass on.
  */
 const SUPABASE_PROJECT_DEFAULTS_SQL = `
-do $$
-begin
-  if not exists (select 1 from pg_catalog.pg_roles where rolname = 'anon') then
-    create role anon nologin noinherit;
-  end if;
-  if not exists (select 1 from pg_catalog.pg_roles where rolname = 'authenticated') then
-    create role authenticated nologin noinherit;
-  end if;
-  if not exists (select 1 from pg_catalog.pg_roles where rolname = 'service_role') then
-    create role service_role nologin noinherit bypassrls;
-  end if;
-end
-$$;
-grant usage on schema public to anon, authenticated, service_role;
+${SUPABASE_ROLES_SQL}
 alter default privileges in schema public grant all on tables to anon, authenticated, service_role;
 alter default privileges in schema public grant all on functions to anon, authenticated, service_role;
 alter default privileges in schema public grant all on sequences to anon, authenticated, service_role;

@@ -23,7 +23,7 @@ const MIGRATION_LOCK_KEY = 727_100_001;
  * first (without login), so the same files run unchanged on both; service_role bypasses RLS as it
  * does on Supabase.
  */
-const SUPABASE_ROLES_SQL = `
+export const SUPABASE_ROLES_SQL = `
 do $$
 begin
   if not exists (select 1 from pg_catalog.pg_roles where rolname = 'anon') then
