@@ -17,7 +17,7 @@ import { CodeIndexRepository } from './repositories/code-index.repository';
 import { FileSystemRepository, type WalkedFile } from './repositories/file-system.repository';
 import { countLines, isBinary } from './source/file-content';
 import { type ScriptLanguage, detectLanguage, isScriptLanguage } from './source/language.detector';
-import { extractSymbols } from './source/symbol.extractor';
+import { loadSymbolExtractor } from './source/load-symbol-extractor';
 
 /** The same rule as `IndexRepositoryDto.repository` and `code_repositories.name`. */
 const REPOSITORY_NAME = /^[a-zA-Z0-9_.:-]{1,128}$/;
@@ -173,7 +173,7 @@ export class IndexingService {
 
   private symbolsOf(path: string, content: Buffer, language: ScriptLanguage): CodeSymbol[] {
     try {
-      return extractSymbols(path, content.toString('utf8'), language);
+      return loadSymbolExtractor().extractSymbols(path, content.toString('utf8'), language);
     } catch (error) {
       // The parser recovers from syntax errors; this is for what it cannot: the file stays listed.
       this.logger.warn(`no symbols for ${path}: ${error instanceof Error ? error.message : String(error)}`);

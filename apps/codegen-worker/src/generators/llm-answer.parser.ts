@@ -1,5 +1,5 @@
 import type { CodeSpecDto } from '@cogo/contracts';
-import { scopeFor, validateExpression } from '../expression/expression.validator';
+import { loadExpressionValidator } from '../expression/load-expression-validator';
 import { excerpt } from '../http/redact-secrets';
 
 export type LlmAnswer =
@@ -44,6 +44,7 @@ export function parseLlmAnswer(body: string, spec: CodeSpecDto): LlmAnswer {
       return fail(`functions[${index}] is "${excerpt(name, 64)}", which the spec does not declare`);
     if (expressions.has(name)) return fail(`function "${name}" is answered twice`);
     const fn = spec.functions.find((each) => each.name === name)!;
+    const { scopeFor, validateExpression } = loadExpressionValidator();
     const check = validateExpression(bodyText, scopeFor(spec, fn));
     if (!check.ok) {
       return fail(`the body of function "${name}" is not allowed at "${check.token}": ${check.reason}`);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CodeSpecDto } from '@cogo/contracts';
 import { InvalidSpecException } from '../errors/invalid-spec.exception';
-import { scopeFor, validateExpression } from '../expression/expression.validator';
+import { loadExpressionValidator } from '../expression/load-expression-validator';
 import { renderModuleSource } from '../workspace/module-source.renderer';
 import type { CodeGenerator, GeneratedModule } from './code-generator.interface';
 
@@ -21,6 +21,7 @@ export class TemplateGenerator implements CodeGenerator {
         problems.push(`function "${fn.name}" has no expression: give an expression or use generator "llm"`);
         continue;
       }
+      const { scopeFor, validateExpression } = loadExpressionValidator();
       const check = validateExpression(fn.expression, scopeFor(spec, fn));
       if (check.ok) expressions.set(fn.name, check.expression);
       else problems.push(`function "${fn.name}": the expression is not allowed at "${check.token}": ${check.reason}`);

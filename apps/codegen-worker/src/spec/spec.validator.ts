@@ -1,4 +1,4 @@
-import ts from 'typescript';
+import type * as TypeScript from 'typescript';
 import type { CodeSpecDto, SpecType } from '@cogo/contracts';
 import { InvalidSpecException } from '../errors/invalid-spec.exception';
 
@@ -63,6 +63,9 @@ export function validateSpec(spec: CodeSpecDto): void {
 /** Keywords, strict-mode reserved words, and names strict mode or CommonJS exports cannot bind. */
 function isUnusableName(name: string): boolean {
   if (UNUSABLE_NAMES.has(name)) return true;
+  // The compiler (about 48 MB) is loaded with the first spec, not when the worker starts.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ts = require('typescript') as typeof TypeScript;
   const kind = ts.identifierToKeywordKind(ts.factory.createIdentifier(name));
   if (kind === undefined) return false;
   return (

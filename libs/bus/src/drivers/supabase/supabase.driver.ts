@@ -1,5 +1,6 @@
-import { createClient, type SupabaseClient, type WebSocketLikeConstructor } from '@supabase/supabase-js';
-import WebSocket from 'ws';
+import type * as SupabaseJs from '@supabase/supabase-js';
+import type { SupabaseClient, WebSocketLikeConstructor } from '@supabase/supabase-js';
+import type * as Ws from 'ws';
 import { BusClosedException } from '../../errors/bus-closed.exception';
 import type { BusDriver, WakeupHandlers } from '../../interfaces/bus-driver.interface';
 import type {
@@ -41,9 +42,19 @@ export interface SupabaseDriverOptions {
   readonly reconnectMaxMs?: number;
 }
 
-// ws's first constructor overload takes `address: null`, which realtime-js's structural type
-// rejects; the class is the transport realtime-js documents for Node 20.
-const wsTransport = WebSocket as unknown as WebSocketLikeConstructor;
+/**
+ * supabase-js and ws, loaded when the first Supabase driver is made rather than when the bus is
+ * imported: an agent on the Postgres driver never carries them (about 10 MB of its idle memory).
+ */
+function supabaseJs(): { createClient: typeof SupabaseJs.createClient; transport: WebSocketLikeConstructor } {
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, see above */
+  const { createClient } = require('@supabase/supabase-js') as typeof SupabaseJs;
+  const WebSocket = require('ws') as typeof Ws.WebSocket;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  // ws's first constructor overload takes `address: null`, which realtime-js's structural type
+  // rejects; the class is the transport realtime-js documents for Node 20.
+  return { createClient, transport: WebSocket as unknown as WebSocketLikeConstructor };
+}
 
 /**
  * The Supabase driver: every bus operation is one `.rpc()` to the same SQL function the Postgres
@@ -70,10 +81,11 @@ export class SupabaseDriver implements BusDriver {
     const initial = options.reconnectInitialMs ?? 500;
     const max = options.reconnectMaxMs ?? 15_000;
     const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 25_000;
+    const { createClient, transport } = supabaseJs();
     this.client = createClient(options.url, options.serviceRoleKey, {
       auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
       realtime: {
-        transport: wsTransport,
+        transport,
         heartbeatIntervalMs,
         timeout: options.joinTimeoutMs ?? 10_000,
         reconnectAfterMs: (tries: number) => jittered(Math.min(max, initial * 2 ** Math.max(0, tries - 1))),
