@@ -1,10 +1,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
-import { Client, DatabaseError, type Notification } from 'pg';
+import { DatabaseError } from 'pg';
 import { aBusName, aRequest, anEvent } from '../../support/message.builder';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
 import { busClaim, busComplete, busPublish, busSend, busSubscribe, busTakeReplies, leaseOf } from './bus-functions';
+import { WakeupListener } from './wakeup-listener';
 
 // One seed per run, so a failure replays; FUZZ_SEED=<n> explores others (fast-check prints the seed).
 fc.configureGlobal({ seed: Number(process.env.FUZZ_SEED ?? 20261127) });
@@ -122,33 +123,17 @@ describe('payload limits of bus_send and bus_publish', () => {
 
 describe('NOTIFY limits of the bus wake-ups', () => {
   let db: TestDatabase;
-  let listener: Client;
-  const heard: Notification[] = [];
+  let listener: WakeupListener;
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    listener = new Client({ connectionString: db.url });
-    await listener.connect();
-    listener.on('notification', (notification) => heard.push(notification));
+    listener = await WakeupListener.connect(db.url);
   });
 
   afterAll(async () => {
     await listener.end();
     await db.drop();
   });
-
-  /** Notifications on `channel` once everything committed so far has arrived (they arrive in commit order). */
-  async function heardOn(channel: string): Promise<Notification[]> {
-    const marker = `bus:${aBusName('marker')}`;
-    await listener.query(`listen ${listener.escapeIdentifier(marker)}`);
-    await db.pool.query('select pg_notify($1, $2)', [marker, '']);
-    const deadline = Date.now() + 5_000;
-    while (!heard.some((notification) => notification.channel === marker)) {
-      if (Date.now() > deadline) throw new Error(`the marker notification on ${marker} never arrived`);
-      await new Promise((done) => setTimeout(done, 5));
-    }
-    return heard.filter((notification) => notification.channel === channel);
-  }
 
   it('notifies with an empty payload on a channel of at most 63 bytes, in every migration', () => {
     const calls = readdirSync(MIGRATIONS)
@@ -172,13 +157,13 @@ describe('NOTIFY limits of the bus wake-ups', () => {
   it('wakes the longest recipient name for a message at the payload limit with a 512-character unicode pattern', async () => {
     const recipient = `w-${aBusName('worker')}`.padEnd(56, 'x');
     const channel = `bus:${recipient}`;
-    await listener.query(`listen ${listener.escapeIdentifier(channel)}`);
+    await listener.listen(channel);
     const payload = { blob: '語'.repeat(Math.floor((SQL_LIMIT_BYTES - 100) / 3)) };
 
     const [sent] = await busSend(db.pool, [aRequest({ recipient, pattern: '語'.repeat(512), payload })]);
 
     expect(sent.status).toBe('queued');
-    expect((await heardOn(channel)).map((notification) => notification.payload)).toEqual(['']);
+    expect((await listener.heardOn(channel)).map((notification) => notification.payload)).toEqual(['']);
   });
 
   it('refuses a recipient name too long for a channel by its domain, not by NOTIFY, and stores nothing', async () => {
@@ -208,7 +193,7 @@ describe('NOTIFY limits of the bus wake-ups', () => {
       fc.asyncProperty(name, pattern, async (recipient, messagePattern) => {
         const channel = `bus:${recipient}`;
         const listenable = !recipient.includes('\u0000') && Buffer.byteLength(channel) <= CHANNEL_LIMIT_BYTES;
-        if (listenable) await listener.query(`listen ${listener.escapeIdentifier(channel)}`);
+        if (listenable) await listener.listen(channel);
         const outcome = await busSend(db.pool, [aRequest({ recipient, pattern: messagePattern, payload })]).then(
           (rows) => ({ sent: rows }),
           (error: unknown) => ({ error }),
@@ -222,7 +207,7 @@ describe('NOTIFY limits of the bus wake-ups', () => {
         }
         expect(outcome.sent).toHaveLength(1);
         expect(listenable).toBe(true);
-        const woken = await heardOn(channel);
+        const woken = await listener.heardOn(channel);
         expect(woken.length).toBeGreaterThan(0);
         for (const notification of woken) {
           expect(Buffer.byteLength(notification.payload ?? '')).toBeLessThan(NOTIFY_PAYLOAD_LIMIT_BYTES);

@@ -1,4 +1,3 @@
-import { Client, type Notification } from 'pg';
 import { aBusName, aRequest, msFromNow, someRequests } from '../../support/message.builder';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
 import {
@@ -10,6 +9,7 @@ import {
   messageById,
   type AgentMessageRow,
 } from './bus-functions';
+import { WakeupListener } from './wakeup-listener';
 
 describe('bus_release', () => {
   let db: TestDatabase;
@@ -74,14 +74,11 @@ describe('bus_release', () => {
 
 describe('bus wake-ups (NOTIFY)', () => {
   let db: TestDatabase;
-  let listener: Client;
-  const heard: Notification[] = [];
+  let listener: WakeupListener;
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    listener = new Client({ connectionString: db.url });
-    await listener.connect();
-    listener.on('notification', (notification) => heard.push(notification));
+    listener = await WakeupListener.connect(db.url);
   });
 
   afterAll(async () => {
@@ -89,67 +86,47 @@ describe('bus wake-ups (NOTIFY)', () => {
     await db.drop();
   });
 
-  async function listen(channel: string): Promise<void> {
-    await listener.query(`listen "${channel}"`);
-  }
-
-  /**
-   * The notifications heard on `channel` once everything committed so far was delivered: a marker
-   * notified afterwards arrives last, as notifications arrive in commit order.
-   */
-  async function heardOn(channel: string): Promise<Notification[]> {
-    const marker = `bus:${aBusName('marker')}`;
-    await listen(marker);
-    await db.pool.query('select pg_notify($1, $2)', [marker, '']);
-    const deadline = Date.now() + 5_000;
-    while (!heard.some((notification) => notification.channel === marker)) {
-      if (Date.now() > deadline) throw new Error(`the marker notification on ${marker} never arrived`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    return heard.filter((notification) => notification.channel === channel);
-  }
-
   it('wakes a recipient exactly once for a batch of several messages, with no payload', async () => {
     const recipient = aBusName('worker');
-    await listen(`bus:${recipient}`);
+    await listener.listen(`bus:${recipient}`);
 
     await busSend(db.pool, someRequests(5, { recipient }));
 
-    const notifications = await heardOn(`bus:${recipient}`);
+    const notifications = await listener.heardOn(`bus:${recipient}`);
     expect(notifications).toHaveLength(1);
     expect(notifications[0].payload).toBe('');
   });
 
   it('wakes each recipient of a batch once', async () => {
     const [first, second] = [aBusName('worker'), aBusName('worker')];
-    await listen(`bus:${first}`);
-    await listen(`bus:${second}`);
+    await listener.listen(`bus:${first}`);
+    await listener.listen(`bus:${second}`);
 
     await busSend(db.pool, [...someRequests(2, { recipient: first }), ...someRequests(3, { recipient: second })]);
 
-    expect(await heardOn(`bus:${first}`)).toHaveLength(1);
-    expect(await heardOn(`bus:${second}`)).toHaveLength(1);
+    expect(await listener.heardOn(`bus:${first}`)).toHaveLength(1);
+    expect(await listener.heardOn(`bus:${second}`)).toHaveLength(1);
   });
 
   it('does not wake a recipient for a message that is not due yet', async () => {
     const recipient = aBusName('worker');
-    await listen(`bus:${recipient}`);
+    await listener.listen(`bus:${recipient}`);
 
     await busSend(db.pool, [aRequest({ recipient, available_at: msFromNow(60_000) })]);
 
-    expect(await heardOn(`bus:${recipient}`)).toEqual([]);
+    expect(await listener.heardOn(`bus:${recipient}`)).toEqual([]);
   });
 
   it('does not wake a recipient for a repeated idempotency key', async () => {
     const recipient = aBusName('worker');
     const request = aRequest({ recipient, idempotency_key: 'once' });
     await busSend(db.pool, [request]);
-    await listen(`bus:${recipient}`);
+    await listener.listen(`bus:${recipient}`);
 
     const [repeat] = await busSend(db.pool, [request]);
 
     expect(repeat.duplicate).toBe(true);
-    expect(await heardOn(`bus:${recipient}`)).toEqual([]);
+    expect(await listener.heardOn(`bus:${recipient}`)).toEqual([]);
   });
 
   it('wakes the sender when the reply to its request is written', async () => {
@@ -157,11 +134,11 @@ describe('bus wake-ups (NOTIFY)', () => {
     const instance = aBusName('instance');
     await busSend(db.pool, [request]);
     const [claimed] = await busClaim(db.pool, request.recipient, instance);
-    await listen(`bus:${request.sender}`);
+    await listener.listen(`bus:${request.sender}`);
 
     await busComplete(db.pool, leaseOf(claimed), instance, { answer: 'pong' });
 
-    expect(await heardOn(`bus:${request.sender}`)).toHaveLength(1);
+    expect(await listener.heardOn(`bus:${request.sender}`)).toHaveLength(1);
   });
 
   it('wakes the group once when leases are released', async () => {
@@ -169,10 +146,10 @@ describe('bus wake-ups (NOTIFY)', () => {
     const instance = aBusName('instance');
     await busSend(db.pool, someRequests(3, { recipient }));
     await busClaim(db.pool, recipient, instance);
-    await listen(`bus:${recipient}`);
+    await listener.listen(`bus:${recipient}`);
 
     expect(await busRelease(db.pool, instance)).toBe(3);
 
-    expect(await heardOn(`bus:${recipient}`)).toHaveLength(1);
+    expect(await listener.heardOn(`bus:${recipient}`)).toHaveLength(1);
   });
 });
