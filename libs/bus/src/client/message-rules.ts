@@ -106,16 +106,9 @@ export function checkResult(
   value: unknown,
   limit: number,
 ): { ok: true; bytes: number } | { ok: false; reason: string } {
-  let json: string;
-  try {
-    json = JSON.stringify(value ?? null) ?? 'null';
-  } catch (error) {
-    return { ok: false, reason: `it is not JSON (${error instanceof Error ? error.message : String(error)})` };
-  }
-  if (UNSTORABLE_JSON_ESCAPE.test(json)) {
-    return { ok: false, reason: 'it contains a NUL character (\\u0000) or a lone UTF-16 surrogate' };
-  }
-  const bytes = Buffer.byteLength(json);
+  const text = jsonText(value);
+  if (!text.ok) return { ok: false, reason: `it ${text.problem}` };
+  const bytes = Buffer.byteLength(text.json);
   if (bytes > limit) {
     return { ok: false, reason: `it is ${bytes} bytes of JSON, more than the ${limit} a reply may carry` };
   }
@@ -123,19 +116,25 @@ export function checkResult(
 }
 
 function storableJson(value: unknown, field: 'payload' | 'headers'): string {
+  const text = jsonText(value);
+  if (text.ok) return text.json;
+  if (field === 'headers') throw new InvalidMessageException(field, text.problem.replace(/^is /, 'are '));
+  throw new InvalidPayloadException(text.problem);
+}
+
+/** `value` as JSON text Postgres can store, or what is wrong with it ("is not JSON (…)", "contains …"). */
+function jsonText(value: unknown): { ok: true; json: string } | { ok: false; problem: string } {
   let json: string;
   try {
     json = JSON.stringify(value ?? null) ?? 'null';
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    if (field === 'headers') throw new InvalidMessageException(field, `are not JSON (${reason})`);
-    throw new InvalidPayloadException(`is not JSON (${reason})`);
+    return { ok: false, problem: `is not JSON (${error instanceof Error ? error.message : String(error)})` };
   }
   if (UNSTORABLE_JSON_ESCAPE.test(json)) {
-    const problem =
-      'contains a NUL character (\\u0000) or a lone UTF-16 surrogate, which Postgres cannot store as JSON';
-    if (field === 'headers') throw new InvalidMessageException(field, problem);
-    throw new InvalidPayloadException(problem);
+    return {
+      ok: false,
+      problem: 'contains a NUL character (\\u0000) or a lone UTF-16 surrogate, which Postgres cannot store as JSON',
+    };
   }
-  return json;
+  return { ok: true, json };
 }
